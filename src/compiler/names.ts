@@ -1,0 +1,24 @@
+import type { Expr } from './expr/ast.js';
+
+/** Every name node an expression refers to, in source order (call names are ops, not names). */
+export function referencedNames(expr: Expr): Extract<Expr, { kind: 'name' }>[] {
+  switch (expr.kind) {
+    case 'name':
+      return [expr];
+    case 'number':
+    case 'bool':
+      return [];
+    case 'list':
+      return expr.items.flatMap(referencedNames);
+    case 'call':
+      return [
+        ...expr.args.flatMap(referencedNames),
+        ...expr.keywords.flatMap((k) => referencedNames(k.value)),
+      ];
+    case 'binary':
+      return [...referencedNames(expr.left), ...referencedNames(expr.right)];
+    case 'neg':
+    case 'transpose':
+      return referencedNames(expr.operand);
+  }
+}

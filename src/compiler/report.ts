@@ -1,0 +1,45 @@
+import type { Diagnostic, Severity } from '../spec/diagnostics.js';
+import type { LocatedSpec, SpecPath } from '../spec/located.js';
+import type { Span } from './expr/ast.js';
+
+/** JSON pointer (RFC 6901) of a spec path, as Diagnostic.path wants it. */
+export function pointer(path: SpecPath): string {
+  return path
+    .map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`)
+    .join('');
+}
+
+/**
+ * Where a finding is: a YAML node (`path`), optionally narrowed to a span of the expression
+ * string stored at that node.
+ */
+export interface Site {
+  path: SpecPath;
+  span?: Span;
+}
+
+/** Collects the diagnostics of one compiler run, in the order they are found. */
+export class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly located: LocatedSpec) {}
+
+  error(code: string, site: Site, message: string): void {
+    this.add('error', code, site, message);
+  }
+
+  warning(code: string, site: Site, message: string): void {
+    this.add('warning', code, site, message);
+  }
+
+  get errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === 'error').length;
+  }
+
+  private add(severity: Severity, code: string, site: Site, message: string): void {
+    const where = site.span
+      ? this.located.locateInScalar(site.path, site.span.start, Math.max(site.span.length, 1))
+      : this.located.locate(site.path);
+    this.diagnostics.push({ ...where, code, severity, message, path: pointer(site.path) });
+  }
+}
