@@ -1,0 +1,44 @@
+import { type MatmulKernel, matmulReference } from './matmul.js';
+import { loadWasmKernels } from './wasm/instance.js';
+
+/**
+ * The WebAssembly SIMD matmul (src/kernels/wasm/assembly/gemm.ts) behind the MatmulKernel
+ * contract, or null when wasm SIMD or the built module is unavailable.
+ *
+ * Operands are copied into wasm memory and the result copied back: O(m·k + k·n + m·n) copies
+ * against O(m·k·n) work. It computes in fp32, so Float64Array/Int32Array operands go to the
+ * reference kernel instead (float64 gradient checks keep their precision).
+ */
+export function createWasmMatmul(): MatmulKernel | null {
+  const kernels = loadWasmKernels();
+  if (kernels === null) return null;
+  const { gemm } = kernels.exports;
+  return (a, b, out, m, k, n, transA, transB, accumulate) => {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
+      matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
+      return;
+    }
+    const aLen = m * k;
+    const bLen = k * n;
+    const cLen = m * n;
+    if (a.length < aLen || b.length < bLen || out.length < cLen) {
+      throw new RangeError(
+        `matmul(wasm): m=${m} k=${k} n=${n} needs a>=${aLen}, b>=${bLen}, out>=${cLen} ` +
+          `elements, got ${a.length}, ${b.length}, ${out.length}`,
+      );
+    }
+    const aOff = kernels.reserve(4 * (aLen + bLen + cLen) + 32);
+    const bOff = aOff + align16(4 * aLen);
+    const cOff = bOff + align16(4 * bLen);
+    const heap = kernels.heap();
+    heap.set(a.length === aLen ? a : a.subarray(0, aLen), aOff >> 2);
+    heap.set(b.length === bLen ? b : b.subarray(0, bLen), bOff >> 2);
+    if (accumulate) heap.set(out.length === cLen ? out : out.subarray(0, cLen), cOff >> 2);
+    gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.work);
+    out.set(heap.subarray(cOff >> 2, (cOff >> 2) + cLen));
+  };
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}

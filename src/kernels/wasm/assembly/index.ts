@@ -1,0 +1,2 @@
+// Entry point of the wasm kernels module: every export here is callable from JavaScript.
+export { gemm, gemmRows, gemmWorkBytes, heapBase } from './gemm';
