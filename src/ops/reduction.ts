@@ -1,8 +1,17 @@
 import { record } from '../autograd/node.js';
 import { expandTo } from '../kernels/elementwise.js';
+import {
+  type Beats,
+  extremeAll,
+  extremeAxis,
+  greater,
+  less,
+  scatterAxis,
+} from '../kernels/extrema.js';
 import { sumAll, sumAxis } from '../kernels/reduce.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { floatResult } from '../tensor/dtype.js';
+import { formatShape, ValueError } from '../tensor/errors.js';
 import { normalizeAxis, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineMethods } from './methods.js';
@@ -52,11 +61,71 @@ export function mean(a: TensorLike, options: ReduceOptions = {}): Tensor {
   });
 }
 
+/**
+ * The largest value, over one axis or all of them. With an axis the gradient goes to the FIRST
+ * maximal element along it (torch's max(dim) indices); over all axes, tied maxima share it
+ * evenly (torch's max() / amax()). NaN counts as the largest value.
+ */
+export function max(a: TensorLike, options: ReduceOptions = {}): Tensor {
+  return extreme('max', 'MaxBackward', greater, a, options);
+}
+
+/** The smallest value; ties as max. */
+export function min(a: TensorLike, options: ReduceOptions = {}): Tensor {
+  return extreme('min', 'MinBackward', less, a, options);
+}
+
+function extreme(
+  op: string,
+  name: string,
+  beats: Beats,
+  a: TensorLike,
+  options: ReduceOptions,
+): Tensor {
+  const x = asTensor(a);
+  const axis = options.axis === undefined ? undefined : normalizeAxis(options.axis, x.rank, op);
+  const out = empty(reducedShape(x.shape, axis, options.keepdim ?? false), x.dtype);
+  const reducedLength = axis === undefined || x.rank === 0 ? x.size : x.shape[axis];
+  if (reducedLength === 0) {
+    throw new ValueError(
+      `${op}: cannot reduce an empty ${axis === undefined ? 'tensor' : `axis ${options.axis}`} of shape ${formatShape(x.shape)}`,
+    );
+  }
+  if (axis === undefined || x.rank === 0) {
+    const best = extremeAll(x.storage, beats);
+    out.storage[0] = best;
+    return record(
+      name,
+      [x],
+      out,
+      (g) => {
+        const isBest = (v: number) => v === best || (Number.isNaN(v) && Number.isNaN(best));
+        let count = 0;
+        for (let i = 0; i < x.size; i++) if (isBest(x.storage[i])) count++;
+        const share = g.storage[0] / count;
+        const gx = empty(x.shape, g.dtype);
+        for (let i = 0; i < x.size; i++) gx.storage[i] = isBest(x.storage[i]) ? share : 0;
+        return [gx];
+      },
+      [x],
+    );
+  }
+  const at = new Int32Array(out.size);
+  extremeAxis(x.storage, x.shape, axis, beats, out.storage, at);
+  return record(name, [x], out, (g) => {
+    const gx = empty(x.shape, g.dtype);
+    scatterAxis(g.storage, at, x.shape, axis, gx.storage);
+    return [gx];
+  });
+}
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
     sum(options?: ReduceOptions): Tensor;
     mean(options?: ReduceOptions): Tensor;
+    max(options?: ReduceOptions): Tensor;
+    min(options?: ReduceOptions): Tensor;
   }
 }
 
-defineMethods({ sum, mean });
+defineMethods({ sum, mean, max, min });
