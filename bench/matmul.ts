@@ -1,0 +1,215 @@
+// Matmul GFLOP/s: the plain TypeScript reference, the wasm SIMD kernel, tfjs (cpu, wasm) and
+// PyTorch (1 and 2 threads). Run: npx tsx bench/matmul.ts  (prints markdown tables).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type MatmulKernel, matmulReference } from '../src/kernels/matmul.js';
+import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
+import { loadWasmKernels } from '../src/kernels/wasm/instance.js';
+import { tfjsMatmulSeconds } from './peers/tfjs-matmul.js';
+import { medianSecondsPerCall } from './peers/timing.js';
+
+export type Variant = 'A·B' | 'Aᵀ·B' | 'A·Bᵀ';
+export const VARIANTS: readonly Variant[] = ['A·B', 'Aᵀ·B', 'A·Bᵀ'];
+
+export interface MatmulRow {
+  impl: string;
+  variant: Variant;
+  /** Square size: m = k = n. */
+  n: number;
+  /** null when the implementation is unavailable here (see `note`). */
+  gflops: number | null;
+  note?: string;
+}
+
+export const DEFAULT_SIZES = [64, 128, 256, 512, 1024];
+const PYTHON = '/usr/bin/python3';
+
+function flags(variant: Variant): [boolean, boolean] {
+  return [variant === 'Aᵀ·B', variant === 'A·Bᵀ'];
+}
+
+function randomMatrix(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n * n);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32;
+  }
+  return out;
+}
+
+/**
+ * Seconds per call of a MatmulKernel on n×n operands. Every case gets a new closure from this
+ * one site; `warmUpKernels` has already created several, so V8 no longer specialises a closure
+ * on its captured sizes (which makes whichever case is optimised first look up to 2x faster).
+ */
+function kernelSeconds(kernel: MatmulKernel, n: number, variant: Variant): number {
+  const [transA, transB] = flags(variant);
+  const a = randomMatrix(n, n);
+  const b = randomMatrix(n, n + 1);
+  const out = new Float32Array(n * n);
+  return medianSecondsPerCall((reps) => {
+    for (let r = 0; r < reps; r++) kernel(a, b, out, n, n, n, transA, transB, false);
+  });
+}
+
+function warmUpKernels(kernels: MatmulKernel[]): void {
+  for (const kernel of kernels) {
+    for (const n of [8, 24, 48]) {
+      for (const variant of VARIANTS) kernelSeconds(kernel, n, variant);
+    }
+  }
+}
+
+function gflops(n: number, seconds: number): number {
+  return (2 * n * n * n) / seconds / 1e9;
+}
+
+function torchRows(threads: number, sizes: number[]): MatmulRow[] {
+  const impl = `PyTorch ${threads} thread${threads > 1 ? 's' : ''}`;
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    OPENBLAS_NUM_THREADS: String(threads),
+    // Without PASSIVE, OpenMP threads spin against OpenBLAS's and slow both (perf-notes.md).
+    OMP_WAIT_POLICY: 'PASSIVE',
+  };
+  const script = fileURLToPath(new URL('./peers/torch_matmul.py', import.meta.url));
+  const result = spawnSync(PYTHON, [script, String(threads), ...sizes.map(String)], {
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    const why = result.error?.message ?? result.stderr.trim().split('\n').pop() ?? 'failed';
+    return unavailable(impl, sizes, `PyTorch unavailable (${why})`);
+  }
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { variant?: Variant; n?: number; gflops?: number })
+    .filter((row) => row.variant !== undefined)
+    .map((row) => ({ impl, variant: row.variant!, n: row.n!, gflops: row.gflops! }));
+}
+
+function unavailable(impl: string, sizes: number[], note: string): MatmulRow[] {
+  return sizes.flatMap((n) =>
+    VARIANTS.map((variant) => ({ impl, variant, n, gflops: null, note })),
+  );
+}
+
+/** Measures every implementation at every size and variant. Takes a few minutes at defaults. */
+export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<MatmulRow[]> {
+  const rows: MatmulRow[] = [];
+  const wasm = createWasmMatmul();
+  const kernels: [string, MatmulKernel | null][] = [
+    ['JS reference', matmulReference],
+    ['wasm SIMD', wasm],
+  ];
+  warmUpKernels(kernels.flatMap(([, k]) => (k ? [k] : [])));
+  for (const [impl, kernel] of kernels) {
+    if (kernel === null) {
+      rows.push(...unavailable(impl, sizes, 'dist/wasm/kernels.wasm missing: npm run build'));
+      continue;
+    }
+    for (const n of sizes) {
+      for (const variant of VARIANTS) {
+        rows.push({ impl, variant, n, gflops: gflops(n, kernelSeconds(kernel, n, variant)) });
+      }
+    }
+  }
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const n of sizes) {
+      for (const variant of VARIANTS) {
+        const [transA, transB] = flags(variant);
+        const seconds = await tfjsMatmulSeconds(backend, n, transA, transB);
+        rows.push({ impl: `tfjs ${backend}`, variant, n, gflops: gflops(n, seconds) });
+      }
+    }
+  }
+  rows.push(...torchRows(1, sizes), ...torchRows(2, sizes));
+  return rows;
+}
+
+export interface CrossoverRow {
+  n: number;
+  /** GFLOP/s of the JS reference, the wasm kernel, and the wasm gemm on operands already in wasm memory. */
+  reference: number;
+  wasm: number;
+  wasmResident: number;
+}
+
+/**
+ * Small square sizes, to find where the wasm kernel starts beating the JS reference and how
+ * much of its time goes to copying operands in and out ("resident" skips the copies).
+ */
+export function benchMatmulCrossover(sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64]): CrossoverRow[] {
+  const wasm = createWasmMatmul();
+  const kernels = loadWasmKernels();
+  if (wasm === null || kernels === null) return [];
+  warmUpKernels([matmulReference, wasm]);
+  return sizes.map((n) => {
+    const reference = gflops(n, kernelSeconds(matmulReference, n, 'A·B'));
+    const wasmGflops = gflops(n, kernelSeconds(wasm, n, 'A·B'));
+    const base = kernels.reserve(12 * n * n + 32);
+    const { gemm } = kernels.exports;
+    const resident = medianSecondsPerCall((reps) => {
+      for (let r = 0; r < reps; r++) {
+        gemm(
+          base,
+          base + 4 * n * n + 16,
+          base + 8 * n * n + 32,
+          n,
+          n,
+          n,
+          false,
+          false,
+          false,
+          kernels.work,
+        );
+      }
+    });
+    return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident) };
+  });
+}
+
+export function matmulMarkdown(rows: MatmulRow[]): string {
+  const sizes = [...new Set(rows.map((r) => r.n))].sort((x, y) => x - y);
+  const keys = [...new Set(rows.map((r) => `${r.impl}|${r.variant}`))];
+  const lines = [
+    `| implementation | op | ${sizes.map((n) => `N=${n}`).join(' | ')} |`,
+    `|---|---|${sizes.map(() => '---:').join('|')}|`,
+  ];
+  const notes = new Set<string>();
+  for (const key of keys) {
+    const [impl, variant] = key.split('|');
+    const cells = sizes.map((n) => {
+      const row = rows.find((r) => r.impl === impl && r.variant === variant && r.n === n);
+      if (row?.note) notes.add(`${impl}: ${row.note}`);
+      return row?.gflops == null ? '–' : row.gflops.toFixed(1);
+    });
+    lines.push(`| ${impl} | ${variant} | ${cells.join(' | ')} |`);
+  }
+  return [...lines, ...[...notes].map((n) => `\n${n}`)].join('\n');
+}
+
+export function crossoverMarkdown(rows: CrossoverRow[]): string {
+  const lines = [
+    '| N | JS reference | wasm SIMD | wasm, operands resident |',
+    '|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.n} | ${r.reference.toFixed(2)} | ${r.wasm.toFixed(2)} | ${r.wasmResident.toFixed(2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sizes = process.argv.slice(2).map(Number);
+  const rows = await benchMatmul(sizes.length > 0 ? sizes : DEFAULT_SIZES);
+  process.stdout.write(`GFLOP/s (fp32, square N×N·N×N, median)\n\n${matmulMarkdown(rows)}\n\n`);
+  process.stdout.write(
+    `Small sizes, A·B GFLOP/s\n\n${crossoverMarkdown(benchMatmulCrossover())}\n`,
+  );
+}
