@@ -37,9 +37,19 @@ export function expandGrad(g: Tensor, inputShape: Shape, axis: number | undefine
   return out;
 }
 
+/**
+ * The axis to reduce, normalised; undefined for all axes. A scalar's axis 0 (or -1), which
+ * torch accepts, is the whole scalar, so it reduces like the full reduction.
+ */
+function reductionAxis(axis: number | undefined, x: Tensor, op: string): number | undefined {
+  if (axis === undefined) return undefined;
+  const n = normalizeAxis(axis, x.rank, op);
+  return x.rank === 0 ? undefined : n;
+}
+
 export function sum(a: TensorLike, options: ReduceOptions = {}): Tensor {
   const x = asTensor(a);
-  const axis = options.axis === undefined ? undefined : normalizeAxis(options.axis, x.rank, 'sum');
+  const axis = reductionAxis(options.axis, x, 'sum');
   const out = empty(reducedShape(x.shape, axis, options.keepdim ?? false), x.dtype);
   if (axis === undefined) out.storage[0] = sumAll(x.storage);
   else sumAxis(x.storage, x.shape, axis, out.storage);
@@ -48,7 +58,7 @@ export function sum(a: TensorLike, options: ReduceOptions = {}): Tensor {
 
 export function mean(a: TensorLike, options: ReduceOptions = {}): Tensor {
   const x = asTensor(a);
-  const axis = options.axis === undefined ? undefined : normalizeAxis(options.axis, x.rank, 'mean');
+  const axis = reductionAxis(options.axis, x, 'mean');
   const count = axis === undefined ? x.size : x.shape[axis];
   const out = empty(reducedShape(x.shape, axis, options.keepdim ?? false), floatResult(x.dtype));
   if (axis === undefined) out.storage[0] = sumAll(x.storage);
@@ -83,15 +93,15 @@ function extreme(
   options: ReduceOptions,
 ): Tensor {
   const x = asTensor(a);
-  const axis = options.axis === undefined ? undefined : normalizeAxis(options.axis, x.rank, op);
+  const axis = reductionAxis(options.axis, x, op);
   const out = empty(reducedShape(x.shape, axis, options.keepdim ?? false), x.dtype);
-  const reducedLength = axis === undefined || x.rank === 0 ? x.size : x.shape[axis];
+  const reducedLength = axis === undefined ? x.size : x.shape[axis];
   if (reducedLength === 0) {
     throw new ValueError(
       `${op}: cannot reduce an empty ${axis === undefined ? 'tensor' : `axis ${options.axis}`} of shape ${formatShape(x.shape)}`,
     );
   }
-  if (axis === undefined || x.rank === 0) {
+  if (axis === undefined) {
     const best = extremeAll(x.storage, beats);
     out.storage[0] = best;
     return record(
