@@ -1,0 +1,16 @@
+/**
+ * Limits that keep hostile or accidental input from hanging or crashing the parser.
+ * Each is documented in docs/spec-format.md ("Limits"); a spec over one gets a diagnostic.
+ */
+
+/** Largest spec file, in bytes. Real specs are a few kilobytes. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** Deepest nesting of mappings and lists. Real specs nest about six levels. */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Most alias (`*name`) expansions in one file: stops "billion laughs" documents. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Largest single dimension of a shape (2^31 - 1); the compiler checks the total size. */
+export const MAX_DIM = 2 ** 31 - 1;

@@ -1,0 +1,123 @@
+import { type Document, isMap, isScalar, visit, type YAMLError, type YAMLWarning } from 'yaml';
+import { Codes } from './codes.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { SourceText } from './source-text.js';
+
+interface DuplicateKey {
+  name: string;
+  start: number;
+  end: number;
+  /** Offset of the first key of that name in the same mapping. */
+  firstStart: number;
+}
+
+function duplicateKeyAt(doc: Document, offset: number): DuplicateKey | null {
+  let found = null as DuplicateKey | null;
+  visit(doc, {
+    Map(_, map) {
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || !key.range || key.range[0] !== offset) continue;
+        const name = String(key.value);
+        const first = map.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === name,
+        );
+        const firstStart = isScalar(first?.key) ? (first.key.range?.[0] ?? offset) : offset;
+        found = { name, start: key.range[0], end: key.range[1], firstStart };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Where an unclosed quoted string starts: the last such quote before the end yaml reached. */
+function openingQuote(text: string, offset: number, message: string): number {
+  const quote = message.includes('"') ? '"' : "'";
+  const at = text.lastIndexOf(quote, Math.max(0, offset - 1));
+  return at === -1 ? offset : at;
+}
+
+/** One YAML parse error or warning from the `yaml` package, in our words and codes. */
+export function yamlDiagnostic(
+  problem: YAMLError | YAMLWarning,
+  doc: Document,
+  source: SourceText,
+): Diagnostic {
+  let [start, end] = problem.pos;
+  let code: string = Codes.yamlSyntax;
+  let message = `YAML syntax error: ${problem.message.replace(/\.$/, '')}`;
+  const severity = problem.name === 'YAMLWarning' ? 'warning' : 'error';
+  switch (problem.code) {
+    case 'TAB_AS_INDENT':
+      code = Codes.tabIndent;
+      message = 'tab used for indentation; YAML indents with spaces only';
+      break;
+    case 'BAD_INDENT':
+      code = Codes.badIndent;
+      message = `bad indentation: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`;
+      break;
+    case 'MISSING_CHAR':
+      code = Codes.unclosed;
+      if (problem.message.includes('quote')) {
+        start = openingQuote(source.text, start, problem.message);
+        end = start + 1;
+        message = 'this quoted string is never closed: add the closing quote';
+      } else {
+        message = `unclosed: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`;
+      }
+      break;
+    case 'DUPLICATE_KEY': {
+      code = Codes.duplicateKey;
+      const key = duplicateKeyAt(doc, start);
+      if (key) {
+        [start, end] = [key.start, key.end];
+        const first =
+          key.firstStart !== start
+            ? ` (first on line ${source.position(key.firstStart).line})`
+            : '';
+        message = `duplicate key '${key.name}'${first}: each key may appear once in a mapping`;
+      } else {
+        message = 'duplicate key: each key may appear once in a mapping';
+      }
+      break;
+    }
+    case 'MULTIPLE_DOCS':
+      code = Codes.multipleDocuments;
+      message = "a spec file holds one YAML document: remove this '---' and what follows it";
+      break;
+    case 'RESOURCE_EXHAUSTION':
+      code = Codes.tooDeep;
+      message = 'the YAML nests too deeply to be read';
+      break;
+    case 'BAD_ALIAS':
+      code = Codes.unknownAlias;
+      message = `bad alias: ${problem.message}`;
+      break;
+    case 'TAG_RESOLVE_FAILED':
+      code = Codes.yamlWarning;
+      message = `unknown YAML tag ignored: ${problem.message.replace(/^Unresolved tag: /, '')} (the value is read as if untagged)`;
+      break;
+    default:
+      if (severity === 'warning') {
+        code = Codes.yamlWarning;
+        message = `YAML: ${problem.message.replace(/\.$/, '')}`;
+      }
+  }
+  return {
+    ...source.span(start, end),
+    code,
+    severity,
+    message,
+    path: '',
+  };
+}
+
+/** The top-level node's kind in words, for "must be a mapping, found ...". */
+export function topLevelKind(doc: Document): string {
+  const contents = doc.contents;
+  if (isMap(contents)) return 'a mapping';
+  if (isScalar(contents)) return `the value '${String(contents.value)}'`;
+  return 'a list';
+}
