@@ -54,7 +54,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-/** a ** b; d/db is 0 where a == 0 and b >= 0, as torch defines it. */
+/** a ** b; as torch defines it, d/da is 0 where b == 0 and d/db is 0 where a == 0 and b >= 0. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp(
     'PowBackward',
@@ -62,12 +62,15 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     b,
     Math.pow,
     (g, x, y, out) => {
-      const gx = mul(g, mul(y, pow(x, sub(y, 1))));
+      const dx = empty(out.shape, out.dtype);
+      mapBinary(x.storage, x.shape, y.storage, y.shape, dx.storage, out.shape, (xv, yv) =>
+        yv === 0 ? 0 : yv * xv ** (yv - 1),
+      );
       const dy = empty(out.shape, out.dtype);
       mapBinary(x.storage, x.shape, y.storage, y.shape, dy.storage, out.shape, (xv, yv) =>
         xv === 0 && yv >= 0 ? 0 : xv ** yv * Math.log(xv),
       );
-      return [gx, mul(g, dy)];
+      return [mul(g, dx), mul(g, dy)];
     },
     { saves: 'xyo' },
   );
