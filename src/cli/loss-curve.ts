@@ -1,0 +1,44 @@
+/**
+ * A loss curve drawn with text, for the end of `modelspec train`: one column per epoch (or per
+ * bucket of epochs when there are more than `width`), train as '*', validation as 'o'.
+ */
+export function drawLossCurve(
+  train: readonly number[],
+  valid: readonly number[] = [],
+  options: { width?: number; height?: number } = {},
+): string {
+  const width = Math.max(8, options.width ?? 60);
+  const height = Math.max(3, options.height ?? 10);
+  const series = [train, valid].filter((s) => s.length > 0);
+  const values = series.flat().filter(Number.isFinite);
+  if (values.length === 0) return '';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo || 1;
+  const n = Math.max(...series.map((s) => s.length));
+  const columns = Math.min(width, n);
+  const grid = Array.from({ length: height }, () => new Array<string>(columns).fill(' '));
+  const plot = (s: readonly number[], mark: string) => {
+    for (let c = 0; c < columns; c++) {
+      const i = Math.min(s.length - 1, Math.round((c * (n - 1)) / Math.max(1, columns - 1)));
+      const v = s[i];
+      if (!Number.isFinite(v)) continue;
+      const row = height - 1 - Math.round(((v - lo) / span) * (height - 1));
+      grid[row][c] = grid[row][c] === ' ' || grid[row][c] === mark ? mark : '#';
+    }
+  };
+  plot(train, '*');
+  plot(valid, 'o');
+  const label = (v: number) => v.toPrecision(3).padStart(9);
+  const lines = grid.map((row, r) => {
+    const axis = r === 0 ? label(hi) : r === height - 1 ? label(lo) : ' '.repeat(9);
+    return `${axis} |${row.join('')}`.trimEnd();
+  });
+  lines.push(`${' '.repeat(9)} +${'-'.repeat(columns)}`);
+  const end = `epoch ${n}`;
+  lines.push(`${' '.repeat(11)}epoch 1${end.padStart(Math.max(end.length + 1, columns - 7))}`);
+  lines.push(
+    `${' '.repeat(11)}* train loss${valid.length > 0 ? '   o validation loss   # both' : ''}`,
+  );
+  return lines.join('\n');
+}

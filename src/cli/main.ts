@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { SpecError } from '../spec/diagnostics.js';
+import { formatDiagnostics } from '../spec/format.js';
+import { readSpecFile } from '../spec/read.js';
+import {
+  type CliIo,
+  type CommandContext,
+  processIo,
+  type RegisterCommand,
+  useColor,
+} from './io.js';
+import { register as registerValidate } from './validate.js';
+
+/** Every command; adding one is an import above and an entry here. */
+const COMMANDS: RegisterCommand[] = [registerValidate];
+
+/** package.json sits two folders up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
+
+function reportSpecError(error: SpecError, io: CliIo): void {
+  const sources = new Map<string, string>();
+  for (const file of new Set(error.diagnostics.map((d) => d.file))) {
+    const read = readSpecFile(file);
+    if (read.text !== null) sources.set(file, read.text);
+  }
+  io.stderr(
+    `${formatDiagnostics(error.diagnostics, sources, { color: useColor(io, 'stderr') })}\n`,
+  );
+}
+
+/**
+ * Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit status:
+ * 0 success, 1 the user's spec/data is wrong, 2 wrong usage, 3 internal error.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let status = 0;
+  const context: CommandContext = { io, exit: (code) => (status = Math.max(status, code)) };
+  const program = new Command('modelspec')
+    .description('Describe a neural network in YAML; check, compile, train and run it.')
+    .version(packageVersion())
+    .option('--debug', 'show the stack trace of internal errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .showHelpAfterError('(run modelspec --help for usage)');
+  for (const register of COMMANDS) register(program, context);
+  try {
+    await program.parseAsync(argv, { from: 'node' });
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof SpecError) {
+      reportSpecError(error, io);
+      return 1;
+    }
+    const debug = Boolean(program.opts().debug) || argv.includes('--debug');
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`modelspec: internal error: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    else io.stderr('(run again with --debug to see the stack trace)\n');
+    return 3;
+  }
+}

@@ -1,0 +1,54 @@
+import type { StepProgress } from '../runtime/fit.js';
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * The one-line progress bar of `train` on a TTY: epoch, step, loss, samples/s and the ETA of
+ * the whole run, redrawn in place with a carriage return.
+ */
+export function progressLine(
+  progress: StepProgress,
+  epochs: number,
+  elapsedSeconds: number,
+  stepsDone: number,
+  barWidth = 24,
+): string {
+  const fraction = progress.stepInEpoch / progress.stepsPerEpoch;
+  const filled = Math.round(fraction * barWidth);
+  const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(barWidth - filled)}`;
+  const perStep = elapsedSeconds / Math.max(1, stepsDone);
+  const stepsLeft =
+    (epochs - progress.epoch) * progress.stepsPerEpoch +
+    (progress.stepsPerEpoch - progress.stepInEpoch);
+  const rate = progress.samples / Math.max(1e-9, elapsedSeconds);
+  return (
+    `epoch ${progress.epoch}/${epochs} [${bar}] ${progress.stepInEpoch}/${progress.stepsPerEpoch}` +
+    ` loss ${progress.loss.toFixed(4)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${duration(perStep * stepsLeft)}`
+  );
+}
+
+function metrics(values: Record<string, number> | undefined): string {
+  if (!values) return '';
+  return Object.entries(values)
+    .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+    .join('  ');
+}
+
+/** The line printed for each finished epoch. */
+export function epochLine(
+  record: {
+    epoch: number;
+    train: Record<string, number>;
+    valid?: Record<string, number>;
+    seconds: number;
+    lr: number;
+  },
+  epochs: number,
+): string {
+  const valid = record.valid ? `  | valid ${metrics(record.valid)}` : '';
+  return `epoch ${String(record.epoch).padStart(String(epochs).length)}/${epochs}  train ${metrics(record.train)}${valid}  lr ${Number(record.lr.toPrecision(4))}  ${record.seconds.toFixed(2)}s`;
+}

@@ -1,0 +1,59 @@
+import { Option } from 'commander';
+import { checkSpec } from '../compiler/check.js';
+import type { Diagnostic } from '../spec/diagnostics.js';
+import { formatDiagnostics, formatDiagnosticsJson } from '../spec/format.js';
+import { parseSpecDocument } from '../spec/parse.js';
+import { readSpecFile } from '../spec/read.js';
+import { type RegisterCommand, useColor } from './io.js';
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+/** The whole check of one spec: YAML and schema (src/spec), then names, cycles, shapes (compiler). */
+export function validateSource(text: string, filename: string): Diagnostic[] {
+  const { located, diagnostics } = parseSpecDocument(text, { filename });
+  if (located === null) return diagnostics;
+  return [...diagnostics, ...checkSpec(located)].sort(byPosition);
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export const register: RegisterCommand = (program, { io, exit }) => {
+  program
+    .command('validate')
+    .description('check specs (YAML, schema, names, cycles, shapes); exit 1 on any error')
+    .argument('<spec...>', 'spec files to check')
+    .addOption(
+      new Option('--format <format>', 'how to print the findings')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .action((files: string[], options: { format: 'text' | 'json' }) => {
+      const sources = new Map<string, string>();
+      const all: Diagnostic[] = [];
+      for (const file of files) {
+        const read = readSpecFile(file);
+        const found = read.text === null ? [read.diagnostic] : validateSource(read.text, file);
+        if (read.text !== null) sources.set(file, read.text);
+        all.push(...found);
+        if (options.format === 'text') {
+          const errors = found.filter((d) => d.severity === 'error').length;
+          const warnings = found.length - errors;
+          if (found.length > 0) {
+            io.stderr(`${formatDiagnostics(found, sources, { color: useColor(io, 'stderr') })}\n`);
+          }
+          if (errors > 0) {
+            const also = warnings > 0 ? `, ${plural(warnings, 'warning')}` : '';
+            io.stderr(`${file}: ${plural(errors, 'error')}${also}\n`);
+          } else {
+            io.stdout(`${file}: ok${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}\n`);
+          }
+        }
+      }
+      if (options.format === 'json') io.stdout(`${formatDiagnosticsJson(all)}\n`);
+      exit(all.some((d) => d.severity === 'error') ? 1 : 0);
+    });
+};
