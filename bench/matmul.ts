@@ -150,23 +150,11 @@ export function benchMatmulCrossover(sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64]):
   return sizes.map((n) => {
     const reference = gflops(n, kernelSeconds(matmulReference, n, 'A·B'));
     const wasmGflops = gflops(n, kernelSeconds(wasm, n, 'A·B'));
-    const base = kernels.reserve(12 * n * n + 32);
+    const [aOff, bOff, cOff] = kernels.layout([n * n, n * n, n * n]);
     const { gemm } = kernels.exports;
     const resident = medianSecondsPerCall((reps) => {
-      for (let r = 0; r < reps; r++) {
-        gemm(
-          base,
-          base + 4 * n * n + 16,
-          base + 8 * n * n + 32,
-          n,
-          n,
-          n,
-          false,
-          false,
-          false,
-          kernels.work,
-        );
-      }
+      for (let r = 0; r < reps; r++)
+        gemm(aOff, bOff, cOff, n, n, n, false, false, false, kernels.work);
     });
     return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident) };
   });

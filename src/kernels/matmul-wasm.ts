@@ -27,18 +27,11 @@ export function createWasmMatmul(): MatmulKernel | null {
           `elements, got ${a.length}, ${b.length}, ${out.length}`,
       );
     }
-    const aOff = kernels.reserve(4 * (aLen + bLen + cLen) + 32);
-    const bOff = aOff + align16(4 * aLen);
-    const cOff = bOff + align16(4 * bLen);
-    const heap = kernels.heap();
-    heap.set(a.length === aLen ? a : a.subarray(0, aLen), aOff >> 2);
-    heap.set(b.length === bLen ? b : b.subarray(0, bLen), bOff >> 2);
-    if (accumulate) heap.set(out.length === cLen ? out : out.subarray(0, cLen), cOff >> 2);
+    const [aOff, bOff, cOff] = kernels.layout([aLen, bLen, cLen]);
+    kernels.write(a, aLen, aOff);
+    kernels.write(b, bLen, bOff);
+    if (accumulate) kernels.write(out, cLen, cOff);
     gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.work);
-    out.set(heap.subarray(cOff >> 2, (cOff >> 2) + cLen));
+    kernels.read(cOff, cLen, out);
   };
-}
-
-function align16(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }

@@ -29,6 +29,20 @@ export interface KernelExports {
     accumulate: boolean,
     work: number,
   ): void;
+  linearRows(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    hasBias: boolean,
+    relu: boolean,
+    work: number,
+    rowStart: number,
+    rowEnd: number,
+  ): void;
   gemmWorkBytes(): number;
   heapBase(): number;
 }
@@ -42,10 +56,15 @@ export interface WasmKernels {
   readonly exports: KernelExports;
   /** Byte offset of the scratch area that gemm packs into. */
   readonly work: number;
-  /** Makes `bytes` bytes available from the returned offset (16-byte aligned). */
-  reserve(bytes: number): number;
-  /** A view of all of linear memory; call after `reserve`, since growing detaches old views. */
-  heap(): Float32Array;
+  /**
+   * Reserves consecutive 16-byte-aligned float32 arrays of the given lengths in the operand area
+   * and returns their byte offsets. Offsets stay valid until the next call.
+   */
+  layout(lengths: readonly number[]): number[];
+  /** Copies the first `length` elements of `src` to wasm memory at byte offset `at`. */
+  write(src: Float32Array, length: number, at: number): void;
+  /** Copies `length` float32 values at byte offset `at` into the start of `dst`. */
+  read(at: number, length: number, dst: Float32Array): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -94,18 +113,30 @@ function arena(exports: KernelExports): WasmKernels {
   const operands = align(work + exports.gemmWorkBytes(), 64);
   const memory = exports.memory;
   let view = new Float32Array(memory.buffer);
+  const heap = (): Float32Array => {
+    // Growing memory detaches the old buffer, so the view is rebuilt lazily.
+    if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
+    return view;
+  };
   return {
     exports,
     work,
-    reserve(bytes: number): number {
-      const end = operands + bytes;
+    layout(lengths: readonly number[]): number[] {
+      const offsets: number[] = [];
+      let end = operands;
+      for (const length of lengths) {
+        offsets.push(end);
+        end = align(end + 4 * length, 16);
+      }
       const have = memory.buffer.byteLength;
       if (end > have) memory.grow(Math.ceil((end - have) / PAGE_BYTES));
-      return operands;
+      return offsets;
     },
-    heap(): Float32Array {
-      if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
-      return view;
+    write(src: Float32Array, length: number, at: number): void {
+      heap().set(src.length === length ? src : src.subarray(0, length), at >> 2);
+    },
+    read(at: number, length: number, dst: Float32Array): void {
+      dst.set(heap().subarray(at >> 2, (at >> 2) + length));
     },
   };
 }

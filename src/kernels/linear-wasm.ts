@@ -1,0 +1,81 @@
+import { matmulReference } from './matmul.js';
+import type { NumArray } from './types.js';
+import { loadWasmKernels } from './wasm/instance.js';
+
+export type LinearActivation = 'none' | 'relu';
+
+/**
+ * out[m×n] = activation(x[m×k] · w[n×k]ᵀ + bias[n]) with the weight in torch layout (one row per
+ * output feature); `bias` null means no bias.
+ */
+export type LinearForwardKernel = (
+  x: NumArray,
+  w: NumArray,
+  bias: NumArray | null,
+  out: NumArray,
+  m: number,
+  k: number,
+  n: number,
+  activation: LinearActivation,
+) => void;
+
+export const linearForwardReference: LinearForwardKernel = (
+  x,
+  w,
+  bias,
+  out,
+  m,
+  k,
+  n,
+  activation,
+) => {
+  matmulReference(x, w, out, m, k, n, false, true, false);
+  if (bias === null && activation === 'none') return;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let v = out[i * n + j] + (bias === null ? 0 : bias[j]);
+      // v < 0 (not Math.max) so NaN stays NaN, as in torch.relu.
+      if (activation === 'relu' && v < 0) v = 0;
+      out[i * n + j] = v;
+    }
+  }
+};
+
+/**
+ * The fused wasm SIMD linear forward (gemm with the weight read transposed, then bias and
+ * activation in one pass), or null when wasm SIMD or the built module is unavailable. Like the
+ * wasm matmul it computes in fp32 and sends other array types to the reference.
+ */
+export function createWasmLinear(): LinearForwardKernel | null {
+  const kernels = loadWasmKernels();
+  if (kernels === null) return null;
+  const { linearRows } = kernels.exports;
+  return (x, w, bias, out, m, k, n, activation) => {
+    const allF32 =
+      x instanceof Float32Array &&
+      w instanceof Float32Array &&
+      out instanceof Float32Array &&
+      (bias === null || bias instanceof Float32Array);
+    if (!allF32) {
+      linearForwardReference(x, w, bias, out, m, k, n, activation);
+      return;
+    }
+    const xLen = m * k;
+    const wLen = n * k;
+    const outLen = m * n;
+    if (x.length < xLen || w.length < wLen || out.length < outLen || (bias && bias.length < n)) {
+      throw new RangeError(
+        `linearForward(wasm): m=${m} k=${k} n=${n} needs x>=${xLen}, w>=${wLen}, bias>=${n}, ` +
+          `out>=${outLen} elements, got ${x.length}, ${w.length}, ${bias?.length ?? 'none'}, ` +
+          `${out.length}`,
+      );
+    }
+    const [xOff, wOff, biasOff, outOff] = kernels.layout([xLen, wLen, n, outLen]);
+    kernels.write(x, xLen, xOff);
+    kernels.write(w, wLen, wOff);
+    if (bias) kernels.write(bias, n, biasOff);
+    const relu = activation === 'relu';
+    linearRows(xOff, wOff, biasOff, outOff, m, k, n, bias !== null, relu, kernels.work, 0, m);
+    kernels.read(outOff, outLen, out);
+  };
+}
