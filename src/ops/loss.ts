@@ -119,8 +119,6 @@ export function l1Loss(input: TensorLike, target: TensorLike, options: LossOptio
   });
 }
 
-const clampLog = (v: number) => Math.max(Math.log(v), -100);
-
 /**
  * −(t·log p + (1 − t)·log(1 − p)) for probabilities p in [0, 1], each log clamped at −100 as
  * torch does (so p = 0 or 1 gives a finite loss); the gradient is (p − t)/max(p(1 − p), 1e-12).
@@ -137,7 +135,7 @@ export function binaryCrossEntropy(
     target,
     options,
     {
-      f: (p, t) => -(t * clampLog(p) + (1 - t) * clampLog(1 - p)),
+      f: (p, t) => (t - 1) * Math.max(Math.log1p(-p), -100) - t * Math.max(Math.log(p), -100),
       dx: (p, t) => (p - t) / Math.max((1 - p) * p, 1e-12),
       dt: (p) => Math.log1p(-p) - Math.log(p),
     },
