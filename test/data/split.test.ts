@@ -26,7 +26,9 @@ describe('splitDataset', () => {
   it('keeps each row with its target, names and classes', () => {
     const { train, valid } = splitDataset(numbered(30), { valid: 0.5, seed: 3 });
     for (const part of [train, valid!]) {
-      part.features.forEach((row, i) => expect(part.target[i]).toBe(row % 3));
+      part.features.forEach((row, i) => {
+        expect(part.target[i]).toBe(row % 3);
+      });
       expect(part.classes).toEqual(['a', 'b', 'c']);
       expect(part.target).toBeInstanceOf(Int32Array);
     }

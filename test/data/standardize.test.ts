@@ -29,8 +29,8 @@ describe('fitStandardizer / applyStandardizer', () => {
     expect(stats).not.toEqual(fitStandardizer(valid!.features, 4));
     const z = applyStandardizer(train.features, 4, stats);
     const again = fitStandardizer(z, 4);
-    again.mean.forEach((m) => expect(m).toBeCloseTo(0, 5));
-    again.std.forEach((s) => expect(s).toBeCloseTo(1, 5));
+    for (const m of again.mean) expect(m).toBeCloseTo(0, 5);
+    for (const s of again.std) expect(s).toBeCloseTo(1, 5);
   });
 
   it('leaves its input and the target alone', () => {
