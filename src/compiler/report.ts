@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from '../spec/diagnostics.js';
+import type { Diagnostic, Severity, SourceLocation } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
 import type { Span } from './expr/ast.js';
 
@@ -36,10 +36,14 @@ export class Reporter {
     return this.diagnostics.filter((d) => d.severity === 'error').length;
   }
 
-  private add(severity: Severity, code: string, site: Site, message: string): void {
-    const where = site.span
+  locate(site: Site): SourceLocation {
+    return site.span
       ? this.located.locateInScalar(site.path, site.span.start, Math.max(site.span.length, 1))
       : this.located.locate(site.path);
+  }
+
+  private add(severity: Severity, code: string, site: Site, message: string): void {
+    const where = this.locate(site);
     this.diagnostics.push({ ...where, code, severity, message, path: pointer(site.path) });
   }
 }

@@ -1,0 +1,92 @@
+import type { SpecPath } from '../spec/located.js';
+import type { OpObjectSpec, Spec } from '../spec/types.js';
+import type { Expr, Span } from './expr/ast.js';
+import { parseExpression } from './expr/parse.js';
+import { referencedNames } from './names.js';
+import type { Reporter, Site } from './report.js';
+
+/** Something that defines a graph value: a `graph` entry or the `layers` stack (named by `to`). */
+export type Entry = { name: string; path: SpecPath; deps: { name: string; site: Site }[] } & (
+  | { kind: 'expr'; expr: Expr }
+  | { kind: 'number'; value: number }
+  | { kind: 'object'; spec: OpObjectSpec }
+  | { kind: 'layers' }
+  | { kind: 'broken' }
+);
+
+/** Parses the graph's expressions and lists what each entry refers to. Syntax errors: MS201. */
+export function collectEntries(spec: Spec, reporter: Reporter): Entry[] {
+  const entries: Entry[] = [];
+  for (const [name, value] of Object.entries(spec.graph ?? {})) {
+    const path = ['graph', name];
+    if (typeof value === 'number') {
+      entries.push({ name, path, deps: [], kind: 'number', value });
+    } else if (typeof value === 'string') {
+      const parsed = parseExpression(value);
+      if (!parsed.ok) {
+        reporter.error('MS201', { path, span: parsed.error }, parsed.error.message);
+        entries.push({ name, path, deps: [], kind: 'broken' });
+        continue;
+      }
+      const deps = referencedNames(parsed.expr).map((ref) => ({
+        name: ref.name,
+        site: { path, span: ref as Span },
+      }));
+      entries.push({ name, path, deps, kind: 'expr', expr: parsed.expr });
+    } else {
+      const deps = (value.inputs ?? []).flatMap((input, i) =>
+        typeof input === 'string' ? [{ name: input, site: { path: [...path, 'inputs', i] } }] : [],
+      );
+      entries.push({ name, path, deps, kind: 'object', spec: value });
+    }
+  }
+  if (spec.layers) {
+    const site = { path: ['layers', 'from'] };
+    entries.push({
+      name: spec.layers.to,
+      path: ['layers'],
+      deps: [{ name: spec.layers.from, site }],
+      kind: 'layers',
+    });
+  }
+  return entries;
+}
+
+/**
+ * Entries in dependency order (depth first, spec order among independents). Each cycle is
+ * reported once (MS204) at the reference that closes it; its members are left out of the order.
+ */
+export function orderEntries(entries: readonly Entry[], reporter: Reporter): Entry[] {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: Entry[] = [];
+  const inCycle = new Set<string>();
+  const order: Entry[] = [];
+  const visit = (entry: Entry): void => {
+    state.set(entry.name, 'visiting');
+    stack.push(entry);
+    for (const dep of entry.deps) {
+      const target = byName.get(dep.name);
+      if (!target) continue;
+      if (state.get(target.name) === 'visiting') {
+        const loop = stack.slice(stack.indexOf(target));
+        const first = loop[0];
+        const second = loop[1] ?? first;
+        const closing = first.deps.find((d) => d.name === second.name)?.site ?? dep.site;
+        reporter.error(
+          'MS204',
+          closing,
+          `cycle in graph: ${[...loop, first].map((e) => e.name).join(' -> ')}`,
+        );
+        for (const member of loop) inCycle.add(member.name);
+      } else if (!state.has(target.name)) {
+        visit(target);
+      }
+    }
+    stack.pop();
+    state.set(entry.name, 'done');
+    order.push(entry);
+  };
+  for (const entry of entries) if (!state.has(entry.name)) visit(entry);
+  return order.filter((e) => !inCycle.has(e.name));
+}

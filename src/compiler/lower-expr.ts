@@ -1,0 +1,219 @@
+import type { SpecPath } from '../spec/located.js';
+import { didYouMean, suggest } from '../spec/suggest.js';
+import type { DTypeName } from '../spec/types.js';
+import { bindCall } from './bind.js';
+import { BINARY_OPS, type Expr, type NumberExpr } from './expr/ast.js';
+import type { AttrValue } from './graph.js';
+import type { Lowering } from './lowering.js';
+import { findOp, OP_CATALOG } from './op-catalog.js';
+import type { Site } from './report.js';
+
+/** A lowered operand: a value's name, a number literal waiting for its dtype, or a failure. */
+type Operand = { name: string } | { literal: NumberExpr; value: number } | null;
+
+function numberLiteral(expr: Expr): { literal: NumberExpr; value: number } | undefined {
+  if (expr.kind === 'number') return { literal: expr, value: expr.value };
+  if (expr.kind === 'neg' && expr.operand.kind === 'number')
+    return { literal: expr.operand, value: -expr.operand.value };
+  return undefined;
+}
+
+/**
+ * Turns one expression into nodes. The root is named after the entry (`hidden`); the nodes
+ * under it are `<entry>/<op>_<k>`, k counting that op within the entry from 1 in evaluation
+ * order (`hidden/matmul_1`, `hidden/add_1`, `hidden/const_1`).
+ */
+export class ExpressionLowering {
+  private readonly counts = new Map<string, number>();
+
+  constructor(
+    private readonly lowering: Lowering,
+    private readonly entry: string,
+    private readonly path: SpecPath,
+    private readonly known: readonly string[],
+  ) {}
+
+  /** Lowers the whole expression; returns the root's name or null. */
+  lowerRoot(expr: Expr): string | null {
+    const operand = this.operand(expr, this.entry);
+    if (operand === null) return null;
+    if ('literal' in operand) return this.constant(operand, 'float32', this.entry);
+    if (operand.name === this.entry) return operand.name;
+    // A bare name (`h2: hidden`) still needs a node of its own name.
+    return this.lowering.addNode({
+      name: this.entry,
+      op: 'identity',
+      inputs: [operand.name],
+      attrs: {},
+      site: this.site(expr),
+      operandSites: [this.site(expr)],
+    });
+  }
+
+  /** A bare name as the whole expression: the value itself, no node. */
+  lowerReference(expr: Extract<Expr, { kind: 'name' }>): string | null {
+    const operand = this.reference(expr);
+    return operand && 'name' in operand ? operand.name : null;
+  }
+
+  private site(expr: { start: number; length: number }): Site {
+    return { path: this.path, span: { start: expr.start, length: expr.length } };
+  }
+
+  private nextName(op: string): string {
+    const k = (this.counts.get(op) ?? 0) + 1;
+    this.counts.set(op, k);
+    return `${this.entry}/${op}_${k}`;
+  }
+
+  private constant(
+    operand: { literal: NumberExpr; value: number },
+    dtype: DTypeName,
+    name?: string,
+  ): string | null {
+    return this.lowering.addNode({
+      name: name ?? this.nextName('const'),
+      op: 'constant',
+      inputs: [],
+      attrs: { value: operand.value },
+      site: this.site(operand.literal),
+      operandSites: [],
+      constantDtype: dtype,
+    });
+  }
+
+  /** `name` is the node name for this expression when it makes a node (the root's is the entry). */
+  private operand(expr: Expr, name?: string): Operand {
+    const literal = numberLiteral(expr);
+    if (literal) return literal;
+    switch (expr.kind) {
+      case 'name':
+        return this.reference(expr);
+      case 'bool':
+      case 'list':
+      case 'number':
+        this.lowering.reporter.error(
+          'MS211',
+          this.site(expr),
+          `expected a tensor here, got ${expr.kind === 'list' ? 'a list (only concat takes a list)' : `'${expr.value}'`}`,
+        );
+        return null;
+      case 'binary':
+        return this.apply(BINARY_OPS[expr.op], [expr.left, expr.right], {}, expr, name);
+      case 'neg':
+        return this.apply('neg', [expr.operand], {}, expr, name);
+      case 'transpose':
+        return this.transpose(expr, name);
+      case 'call':
+        return this.call(expr, name);
+    }
+  }
+
+  private reference(expr: Extract<Expr, { kind: 'name' }>): Operand {
+    if (this.lowering.values.has(expr.name)) return { name: expr.name };
+    if (this.known.includes(expr.name)) return null;
+    const hint = OP_CATALOG.has(expr.name)
+      ? `; '${expr.name}' is an op: call it as ${expr.name}(...)`
+      : didYouMean(expr.name, this.known);
+    this.lowering.reporter.error(
+      'MS202',
+      this.site(expr),
+      `unknown name '${expr.name}' in expression${hint} (known: ${this.known.join(', ')})`,
+    );
+    return null;
+  }
+
+  private transpose(expr: Extract<Expr, { kind: 'transpose' }>, name?: string): Operand {
+    const inner = this.operand(expr.operand);
+    if (inner && 'name' in inner) {
+      const rank = this.lowering.values.get(inner.name)?.shape.length;
+      if (rank !== 2) {
+        const shape = this.lowering.values.get(inner.name)!.shape;
+        this.lowering.reporter.error(
+          'MS303',
+          this.site(expr),
+          `.T needs a 2-D tensor, got [${shape.join(', ')}]; use transpose(x, axis0=, axis1=) for other ranks`,
+        );
+        return null;
+      }
+    }
+    return this.finish('transpose', [inner], [expr.operand], { axis0: -2, axis1: -1 }, expr, name);
+  }
+
+  private call(expr: Extract<Expr, { kind: 'call' }>, name?: string): Operand {
+    const op = findOp(expr.callee);
+    if (!op) {
+      const hint = didYouMean(expr.callee, OP_CATALOG.keys());
+      this.lowering.reporter.error(
+        'MS205',
+        { path: this.path, span: expr.calleeSpan },
+        `unknown op '${expr.callee}'${hint}`,
+      );
+      // Still look inside, so the arguments' own mistakes are reported in this run too.
+      for (const arg of [...expr.args, ...expr.keywords.map((k) => k.value)]) {
+        if (arg.kind !== 'number' && arg.kind !== 'bool' && arg.kind !== 'list') this.operand(arg);
+      }
+      return null;
+    }
+    const { bound, issues } = bindCall(op, expr, (keyword) =>
+      suggest(
+        keyword,
+        op.attrs.map((a) => a.name),
+      ),
+    );
+    for (const issue of issues) {
+      this.lowering.reporter.error(
+        issue.code,
+        { path: this.path, span: issue.span },
+        issue.message,
+      );
+    }
+    if (issues.length > 0) {
+      for (const operand of bound.operands) this.operand(operand);
+      return null;
+    }
+    return this.apply(op.name, bound.operands, bound.attrs, expr, name);
+  }
+
+  private apply(
+    op: string,
+    args: Expr[],
+    attrs: Record<string, AttrValue>,
+    expr: Expr,
+    name?: string,
+  ): Operand {
+    const operands = args.map((arg) => this.operand(arg));
+    return this.finish(op, operands, args, attrs, expr, name);
+  }
+
+  /** Materialises literal operands (an integral literal next to an int32 tensor is int32) and adds the node. */
+  private finish(
+    op: string,
+    operands: Operand[],
+    args: Expr[],
+    attrs: Record<string, AttrValue>,
+    expr: Expr,
+    name?: string,
+  ): Operand {
+    const tensorDtypes = operands.flatMap((o) =>
+      o && 'name' in o ? [this.lowering.values.get(o.name)?.dtype] : [],
+    );
+    const inputs = operands.map((o) => {
+      if (o === null) return null;
+      if ('name' in o) return o.name;
+      const dtype =
+        tensorDtypes.includes('int32') && Number.isInteger(o.value) ? 'int32' : 'float32';
+      return this.constant(o, dtype);
+    });
+    const nodeName = name ?? this.nextName(op);
+    const added = this.lowering.addNode({
+      name: nodeName,
+      op,
+      inputs,
+      attrs,
+      site: this.site(expr),
+      operandSites: args.map((a) => this.site(a)),
+    });
+    return added === null ? null : { name: added };
+  }
+}
