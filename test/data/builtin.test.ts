@@ -117,7 +117,7 @@ describe('shipped built-ins', () => {
 });
 
 /** Exact solve of y = x·w + b from the first four rows (Gaussian elimination, float64). */
-function solveLinear(x: Float32Array, y: Float32Array): number[] {
+function solveLinear(x: Float32Array, y: ArrayLike<number>): number[] {
   const a = [0, 1, 2, 3].map((i) => [x[3 * i], x[3 * i + 1], x[3 * i + 2], 1, y[i]]);
   for (let c = 0; c < 4; c++) {
     let p = c;
