@@ -7,6 +7,7 @@ import {
   l1Loss,
   logSoftmax,
   mseLoss,
+  type NestedArray,
   nllLoss,
   Rng,
   ShapeError,
@@ -16,7 +17,7 @@ import {
 } from '../../src/index.js';
 import { gradcheck, randomInput } from '../helpers/gradcheck.js';
 
-const labels = (values: number[] | number) => tensor(values, { dtype: 'int32' });
+const labels = (values: NestedArray) => tensor(values, { dtype: 'int32' });
 
 /** A float64 leaf of values in (lo, hi): probabilities and 0/1-ish targets for the BCE checks. */
 function uniformInput(shape: number[], seed: number, lo = 0.05, hi = 0.95): Tensor {
