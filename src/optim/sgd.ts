@@ -179,8 +179,15 @@ export class SGD {
           `SGD.loadStateDict: parameter group ${g} has ${group.params?.length} parameters in the state dict, ${mine.length} here`,
         );
       }
-      if (typeof group.lr !== 'number') {
-        throw new ValueError(`SGD.loadStateDict: parameter group ${g} has no lr`);
+      const malformed = HYPERPARAMETERS.filter(
+        (key) =>
+          typeof group[key as keyof SGDHyperparameters] !==
+          (key === 'nesterov' || key === 'maximize' ? 'boolean' : 'number'),
+      );
+      if (malformed.length > 0) {
+        throw new ValueError(
+          `SGD.loadStateDict: parameter group ${g} lacks or mistypes ${malformed.join(', ')}`,
+        );
       }
       checkOptions(group, ` (state dict, parameter group ${g})`);
       group.params.forEach((index, i) => {

@@ -183,6 +183,11 @@ describe('SGD.stateDict', () => {
       /momentum buffer of parameter 0 has 3 values, the parameter 2/,
     );
     expect(() => optimizer.loadStateDict({} as SGDStateDict)).toThrow(ValueError);
+    const { momentum: _, ...partial } = sd.paramGroups[0];
+    expect(() =>
+      optimizer.loadStateDict({ ...sd, paramGroups: [partial as SGDStateDict['paramGroups'][0]] }),
+    ).toThrow('parameter group 0 lacks or mistypes momentum');
+    expect(optimizer.paramGroups[0].momentum).toBe(0.9);
   });
 });
 
