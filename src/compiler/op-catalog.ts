@@ -2,6 +2,7 @@ import type { AttrValue } from './graph.js';
 import { CODES, ShapeIssue, type ValueInfo } from './shape-issue.js';
 import {
   type Attrs,
+  axisOf,
   broadcast,
   classLoss,
   concatShape,
@@ -117,7 +118,17 @@ function reduction(name: string, float: boolean): OpDef {
 }
 
 function softmaxLike(name: string): OpDef {
-  return unary(name, 'probability', true, [{ name: 'axis', type: 'int', default: -1 }]);
+  return op(
+    name,
+    'probability',
+    ['input'],
+    ([x], attrs) => {
+      requireFloat(name, [x], ['input']);
+      axisOf(name, 'axis', attrs.axis as number, x);
+      return { shape: [...x.shape], dtype: x.dtype };
+    },
+    { attrs: [{ name: 'axis', type: 'int', default: -1 }] },
+  );
 }
 
 function loss(

@@ -158,8 +158,9 @@ class Parser {
         return this.list(token);
       case '(': {
         const inner = this.sum();
-        this.expect(')', "')'");
-        return inner;
+        const close = this.expect(')', "')'");
+        // The parentheses belong to the span, so a caret under `(a + b).T` starts at `(`.
+        return { ...inner, ...spanOf(token, close) };
       }
       default:
         return this.fail(token, `expected a value, found ${describe(token)}`);
