@@ -186,24 +186,46 @@ describe('the fixtures', () => {
   });
 });
 
+/** Runs one case through `call`, then compares the value and every input's gradient with torch. */
+function check(c: FixtureCase, dtype: FloatDType, call: (inputs: Operand[]) => Tensor): void {
+  const inputs = c.inputs.map((input) => makeInput(input, dtype));
+  const out = call(inputs);
+  expect(out.shape, 'output shape').toEqual(c.out.shape);
+  expect(out.dtype, 'output dtype').toBe(dtype);
+  expectClose(out, c.out.values, dtype, 'value');
+
+  const w = tensor(Float64Array.from(c.w), { shape: c.out.shape, dtype });
+  sum(mul(out, w)).backward();
+  c.inputs.forEach((input, k) => {
+    if (!input.grad) return;
+    const x = inputs[k] as Tensor;
+    expect(x.grad, `input ${k} got no gradient`).not.toBeNull();
+    expect(x.grad!.shape, `gradient shape of input ${k}`).toEqual(input.shape);
+    expectClose(x.grad!, input.gradValues!, dtype, `gradient of input ${k}`);
+  });
+}
+
 describe.each(['float64', 'float32'] as const)('ops against torch (%s)', (dtype) => {
   for (const c of fixture.cases) {
-    it(`${c.op}: ${c.name}`, () => {
-      const inputs = c.inputs.map((input) => makeInput(input, dtype));
-      const out = OPS[c.op](inputs, c.attrs);
-      expect(out.shape, 'output shape').toEqual(c.out.shape);
-      expect(out.dtype, 'output dtype').toBe(dtype);
-      expectClose(out, c.out.values, dtype, 'value');
-
-      const w = tensor(Float64Array.from(c.w), { shape: c.out.shape, dtype });
-      sum(mul(out, w)).backward();
-      c.inputs.forEach((input, k) => {
-        if (!input.grad) return;
-        const x = inputs[k] as Tensor;
-        expect(x.grad, `input ${k} got no gradient`).not.toBeNull();
-        expect(x.grad!.shape, `gradient shape of input ${k}`).toEqual(input.shape);
-        expectClose(x.grad!, input.gradValues!, dtype, `gradient of input ${k}`);
-      });
-    });
+    it(`${c.op}: ${c.name}`, () => check(c, dtype, (inputs) => OPS[c.op](inputs, c.attrs)));
   }
+});
+
+type Methods = Record<string, (...args: unknown[]) => Tensor>;
+
+// api.md: every op whose first operand is a tensor is also a Tensor method, same arguments.
+describe('ops as Tensor methods against torch (float64)', () => {
+  const cases = fixture.cases.filter((c) => !c.listed && c.inputs[0].scalar === undefined);
+  for (const c of cases) {
+    it(`x.${c.op}(...): ${c.name}`, () =>
+      check(c, 'float64', ([x, ...rest]) => {
+        const options = Object.keys(c.attrs).length > 0 ? [c.attrs] : [];
+        return (x as unknown as Methods)[c.op](...rest, ...options);
+      }));
+  }
+
+  const transpose2d = fixture.cases.find(
+    (c) => c.op === 'transpose' && c.inputs[0].shape?.length === 2,
+  );
+  it(`x.T: ${transpose2d?.name}`, () => check(transpose2d!, 'float64', ([x]) => (x as Tensor).T));
 });
