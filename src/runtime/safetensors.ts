@@ -240,6 +240,8 @@ function readTensorInfo(name: string, value: unknown, fail: Fail): TensorInfo {
   if (!Object.hasOwn(ELEMENT_BYTES, dtype as string)) {
     fail(`${where} has dtype '${dtype}', which modelspec does not read (F32, I32, F64)`);
   }
+  if (shape === undefined) fail(`${where} has no shape`);
+  if (offsets === undefined) fail(`${where} has no data_offsets`);
   const count = elementCount(shape);
   if (count === null) {
     fail(`${where} has shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
