@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { Graph } from '../compiler/graph.js';
+import { lowerSpec } from '../compiler/lower.js';
+import { type Diagnostic, SpecError } from '../spec/diagnostics.js';
+import { parseSpecDocument } from '../spec/parse.js';
+import { readSpecFile } from '../spec/read.js';
+import type { Spec } from '../spec/types.js';
+import { Model } from './model.js';
+
+export interface CompileOptions {
+  filename?: string;
+  /** Seed of parameter initialisation (default: the spec's train.seed, else 0). */
+  seed?: number;
+}
+
+export interface CompiledSpec {
+  graph: Graph;
+  /** Warnings (errors throw). */
+  diagnostics: Diagnostic[];
+  /** sha256 of the spec text: a checkpoint remembers which spec wrote it. */
+  hash: string;
+}
+
+/**
+ * Parses, validates and lowers a spec to its Graph; throws SpecError with every diagnostic of
+ * the file when anything is wrong. A Spec object is written out as YAML first, so it is
+ * checked exactly as a file would be.
+ */
+export function lowerSpecText(
+  text: string | Spec,
+  options: { filename?: string } = {},
+): CompiledSpec {
+  const source = typeof text === 'string' ? text : stringify(text);
+  const filename = options.filename ?? '<spec>';
+  const parsed = parseSpecDocument(source, { filename });
+  const diagnostics = [...parsed.diagnostics];
+  let graph: Graph | null = null;
+  if (parsed.located) {
+    const lowered = lowerSpec(parsed.located);
+    diagnostics.push(...lowered.diagnostics);
+    graph = lowered.graph;
+  }
+  if (graph === null || diagnostics.some((d) => d.severity === 'error')) {
+    throw new SpecError(diagnostics);
+  }
+  return {
+    graph,
+    diagnostics,
+    hash: createHash('sha256').update(source).digest('hex'),
+  };
+}
+
+/** A spec (YAML text or a Spec object) compiled into a Model. */
+export function compileSpec(text: string | Spec, options: CompileOptions = {}): Model {
+  return new Model(lowerSpecText(text, options).graph, { seed: options.seed });
+}
+
+/** Reads, checks and compiles a spec file; problems with the file itself are SpecErrors too. */
+export function compileFile(path: string, options: { seed?: number } = {}): Model {
+  return compileSpec(readSpec(path), { filename: path, seed: options.seed });
+}
+
+/** The text of a spec file, or a SpecError saying why it can't be read. */
+export function readSpec(path: string): string {
+  const read = readSpecFile(path);
+  if (read.text === null) throw new SpecError([read.diagnostic]);
+  return read.text;
+}
+
+/** A Model from a saved Graph (the JSON `modelspec compile -o` writes). */
+export function loadGraph(graph: Graph | string, options: { seed?: number } = {}): Model {
+  const parsed: Graph = typeof graph === 'string' ? JSON.parse(graph) : graph;
+  return new Model(parsed, options);
+}

@@ -1,0 +1,195 @@
+import { noGrad } from '../autograd/grad-mode.js';
+import type { Graph, GraphNode } from '../compiler/graph.js';
+import { initTensor } from '../nn/init.js';
+import { Parameter } from '../nn/parameter.js';
+import { full, tensor, zeros } from '../tensor/create.js';
+import { formatShape } from '../tensor/errors.js';
+import { Rng } from '../tensor/rng.js';
+import { sameShape } from '../tensor/shape.js';
+import { type NestedArray, Tensor } from '../tensor/tensor.js';
+import { bindInputs, type InputValue } from './bind-inputs.js';
+import { kernelFor } from './dispatch.js';
+import { ModelError } from './errors.js';
+import { formatSummary } from './summary.js';
+
+export type StateDictValue = Tensor | NestedArray | Float32Array;
+
+/** What a run needs: the nodes to evaluate, in order, and the inputs they read. */
+interface Plan {
+  nodes: GraphNode[];
+  inputs: Set<string>;
+}
+
+/**
+ * A compiled spec: its Parameters, and forward/loss that run the graph's ops with autograd
+ * recorded. Modes and state dicts behave as torch.nn.Module's.
+ */
+export class Model {
+  readonly graph: Graph;
+  /** The generator dropout draws from; seeded from the compile seed. */
+  readonly rng: Rng;
+  private readonly params = new Map<string, Parameter>();
+  private readonly constants = new Map<string, Tensor>();
+  private readonly plans = new Map<string, Plan>();
+  private isTraining = true;
+
+  constructor(graph: Graph, options: { seed?: number } = {}) {
+    this.graph = graph;
+    const seed = options.seed ?? graph.train?.seed ?? 0;
+    const initRng = new Rng(seed);
+    for (const p of graph.parameters) {
+      const values = zeros(p.shape);
+      initTensor(values, p.init, initRng);
+      this.params.set(p.name, new Parameter(values, { requiresGrad: p.trainable }));
+    }
+    for (const node of graph.nodes) {
+      if (node.op === 'constant')
+        this.constants.set(node.name, full([], node.attrs.value as number));
+    }
+    this.rng = new Rng(seed + 1);
+  }
+
+  get training(): boolean {
+    return this.isTraining;
+  }
+
+  /** Training mode: dropout is active. */
+  train(): this {
+    this.isTraining = true;
+    return this;
+  }
+
+  /** Evaluation mode: dropout is the identity. */
+  eval(): this {
+    this.isTraining = false;
+    return this;
+  }
+
+  /** The spec's outputs. Only the inputs those outputs need must be given. */
+  forward(inputs: Readonly<Record<string, InputValue>>): Record<string, Tensor> {
+    return this.run(inputs, this.graph.outputs);
+  }
+
+  /** The spec's loss, a scalar. */
+  loss(inputs: Readonly<Record<string, InputValue>>): Tensor {
+    const name = this.graph.loss;
+    if (name === null) throw new ModelError(`spec '${this.graph.name}' has no loss`);
+    return this.run(inputs, [name])[name];
+  }
+
+  /** Evaluates any nodes of the graph in one pass (e.g. the loss and the logits together). */
+  run(
+    inputs: Readonly<Record<string, InputValue>>,
+    names: readonly string[],
+  ): Record<string, Tensor> {
+    const plan = this.planFor(names);
+    const values = new Map<string, Tensor>(bindInputs(this.graph.inputs, plan.inputs, inputs));
+    for (const [name, p] of this.params) values.set(name, p);
+    for (const [name, c] of this.constants) values.set(name, c);
+    const context = { training: this.isTraining, rng: this.rng };
+    for (const node of plan.nodes) {
+      const kernel = kernelFor(node.op);
+      if (!kernel) throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
+      const args = node.inputs.map((input) => values.get(input) as Tensor);
+      values.set(node.name, kernel(args, node.attrs, context));
+    }
+    return Object.fromEntries(names.map((name) => [name, values.get(name) as Tensor]));
+  }
+
+  private planFor(names: readonly string[]): Plan {
+    const key = names.join('\u0000');
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const byName = new Map(this.graph.nodes.map((n) => [n.name, n]));
+    const declaredInputs = new Set(this.graph.inputs.map((i) => i.name));
+    const needed = new Set<string>();
+    const stack = [...names];
+    for (const name of names) {
+      if (!byName.has(name) && !declaredInputs.has(name) && !this.params.has(name)) {
+        throw new ModelError(
+          `'${name}' is not a node of spec '${this.graph.name}' (outputs: ${this.graph.outputs.join(', ')})`,
+        );
+      }
+    }
+    while (stack.length > 0) {
+      const name = stack.pop() as string;
+      if (needed.has(name)) continue;
+      needed.add(name);
+      const node = byName.get(name);
+      if (node) stack.push(...node.inputs);
+    }
+    const plan = {
+      nodes: this.graph.nodes.filter((n) => needed.has(n.name) && n.op !== 'constant'),
+      inputs: new Set([...needed].filter((n) => declaredInputs.has(n))),
+    };
+    this.plans.set(key, plan);
+    return plan;
+  }
+
+  /** Declared parameters in spec order, then those `layers` made, in stack order. */
+  namedParameters(): [string, Parameter][] {
+    return [...this.params];
+  }
+
+  parameters(): Parameter[] {
+    return [...this.params.values()];
+  }
+
+  /** Every parameter (frozen ones too), detached, in the order of namedParameters(). */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.params].map(([name, p]) => [name, p.detach()]));
+  }
+
+  /**
+   * Copies values into the parameters. Strict (the default) requires exactly the model's keys;
+   * a wrong shape is always an error. All problems are reported in one error.
+   */
+  loadStateDict(
+    stateDict: Readonly<Record<string, StateDictValue>>,
+    options: { strict?: boolean } = {},
+  ): void {
+    const strict = options.strict ?? true;
+    const missing = [...this.params.keys()].filter((k) => !(k in stateDict));
+    const unexpected = Object.keys(stateDict).filter((k) => !this.params.has(k));
+    const values = new Map<string, Tensor>();
+    const wrongShape: string[] = [];
+    for (const [name, value] of Object.entries(stateDict)) {
+      const p = this.params.get(name);
+      if (!p) continue;
+      const t = toTensor(value, p);
+      if (!sameShape(t.shape, p.shape)) {
+        wrongShape.push(`'${name}': expected ${formatShape(p.shape)}, got ${formatShape(t.shape)}`);
+      } else {
+        values.set(name, t);
+      }
+    }
+    const problems = [
+      ...(strict && missing.length > 0 ? [`missing keys: ${missing.join(', ')}`] : []),
+      ...(strict && unexpected.length > 0 ? [`unexpected keys: ${unexpected.join(', ')}`] : []),
+      ...(wrongShape.length > 0 ? [`wrong shapes: ${wrongShape.join('; ')}`] : []),
+    ];
+    if (problems.length > 0) {
+      throw new ModelError(
+        `loadStateDict: the state dict does not fit spec '${this.graph.name}': ${problems.join('. ')}`,
+      );
+    }
+    noGrad(() => {
+      for (const [name, t] of values) this.params.get(name)?.copy_(t);
+    });
+  }
+
+  /** A table of nodes and parameters with shapes, counts and fans, like Keras' summary(). */
+  summary(): string {
+    return formatSummary(this.graph);
+  }
+}
+
+function toTensor(value: StateDictValue, like: Tensor): Tensor {
+  if (value instanceof Tensor) return value;
+  if (value instanceof Float32Array) {
+    return value.length === like.size
+      ? tensor(value, { shape: like.shape })
+      : tensor(value, { shape: [value.length] });
+  }
+  return tensor(value);
+}
