@@ -8,6 +8,19 @@ function count(dims: Dims): number {
   return n;
 }
 
+/** A stack of matrices, row-major, with the batch dims in front of each matrix. */
+export interface BatchedOperand {
+  data: NumArray;
+  batch: Dims;
+}
+
+/** op(a) is m×k, op(b) k×n, out m×n. */
+export interface MatrixDims {
+  m: number;
+  k: number;
+  n: number;
+}
+
 /**
  * One matmul per index of the broadcast batch `batch`: out[i] (+)= op(a[i]) · op(b[i]), where each
  * operand's own batch dims broadcast to `batch` (the same matrix is reused along a broadcast
@@ -19,40 +32,35 @@ function count(dims: Dims): number {
  * weight gradient of that same product).
  */
 export function batchedMatmul(
-  a: NumArray,
-  aBatch: Dims,
-  b: NumArray,
-  bBatch: Dims,
-  out: NumArray,
-  outBatch: Dims,
+  a: BatchedOperand,
+  b: BatchedOperand,
+  out: BatchedOperand,
   batch: Dims,
-  m: number,
-  k: number,
-  n: number,
+  { m, k, n }: MatrixDims,
   transA: boolean,
   transB: boolean,
 ): void {
   const kernel = matmulKernel();
   const total = count(batch);
-  const outShared = count(outBatch) < total;
-  if (count(bBatch) === 1 && !transA && !outShared) {
-    kernel(a, b, out, m * total, k, n, false, transB, false);
+  const outShared = count(out.batch) < total;
+  if (count(b.batch) === 1 && !transA && !outShared) {
+    kernel(a.data, b.data, out.data, m * total, k, n, false, transB, false);
     return;
   }
   if (
     transA &&
     !transB &&
-    count(outBatch) === 1 &&
-    count(aBatch) === total &&
-    count(bBatch) === total
+    count(out.batch) === 1 &&
+    count(a.batch) === total &&
+    count(b.batch) === total
   ) {
-    kernel(a, b, out, m, k * total, n, true, false, false);
+    kernel(a.data, b.data, out.data, m, k * total, n, true, false, false);
     return;
   }
-  if (outShared) out.fill(0);
-  const sa = broadcastStrides(aBatch, batch);
-  const sb = broadcastStrides(bBatch, batch);
-  const so = broadcastStrides(outBatch, batch);
+  if (outShared) out.data.fill(0);
+  const sa = broadcastStrides(a.batch, batch);
+  const sb = broadcastStrides(b.batch, batch);
+  const so = broadcastStrides(out.batch, batch);
   const rank = batch.length;
   const index = new Array<number>(rank).fill(0);
   let ia = 0;
@@ -60,9 +68,9 @@ export function batchedMatmul(
   let io = 0;
   for (let i = 0; i < total; i++) {
     kernel(
-      a.subarray(ia * m * k, (ia + 1) * m * k),
-      b.subarray(ib * k * n, (ib + 1) * k * n),
-      out.subarray(io * m * n, (io + 1) * m * n),
+      a.data.subarray(ia * m * k, (ia + 1) * m * k),
+      b.data.subarray(ib * k * n, (ib + 1) * k * n),
+      out.data.subarray(io * m * n, (io + 1) * m * n),
       m,
       k,
       n,

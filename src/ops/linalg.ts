@@ -1,11 +1,12 @@
 import { record } from '../autograd/node.js';
 import { matmulKernel } from '../kernels/backend.js';
-import { batchedMatmul } from '../kernels/batched-matmul.js';
+import { type BatchedOperand, batchedMatmul } from '../kernels/batched-matmul.js';
+import { mapBinary } from '../kernels/elementwise.js';
 import { sumAxis } from '../kernels/reduce.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { promote } from '../tensor/dtype.js';
 import { formatShape, ShapeError } from '../tensor/errors.js';
-import type { Shape } from '../tensor/shape.js';
+import { type Shape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineMethods } from './methods.js';
 import { empty } from './util.js';
@@ -57,6 +58,8 @@ function planMatmul(aShape: Shape, bShape: Shape): MatmulPlan {
   return { aBatch, bBatch, batch, m, k, n, shape };
 }
 
+const at = (t: Tensor, batch: number[]): BatchedOperand => ({ data: t.storage, batch });
+
 /**
  * Matrix product with torch.matmul's semantics: 2-D, batched with broadcast batch dims, and 1-D
  * operands (vector·vector gives a scalar of shape []). The backward pass uses G·Bᵀ and Aᵀ·G
@@ -68,20 +71,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const plan = planMatmul(x.shape, y.shape);
   const { aBatch, bBatch, batch, m, k, n } = plan;
   const out = empty(plan.shape, promote(x.dtype, y.dtype));
-  batchedMatmul(
-    x.storage,
-    aBatch,
-    y.storage,
-    bBatch,
-    out.storage,
-    batch,
-    batch,
-    m,
-    k,
-    n,
-    false,
-    false,
-  );
+  batchedMatmul(at(x, aBatch), at(y, bBatch), at(out, batch), batch, { m, k, n }, false, false);
   return record(
     'MatmulBackward',
     [x, y],
@@ -91,34 +81,26 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
       let gy: Tensor | null = null;
       if (x.requiresGrad) {
         gx = empty(x.shape, g.dtype);
+        // dA = G·Bᵀ
         batchedMatmul(
-          g.storage,
+          at(g, batch),
+          at(y, bBatch),
+          at(gx, aBatch),
           batch,
-          y.storage,
-          bBatch,
-          gx.storage,
-          aBatch,
-          batch,
-          m,
-          n,
-          k,
+          { m, k: n, n: k },
           false,
           true,
         );
       }
       if (y.requiresGrad) {
         gy = empty(y.shape, g.dtype);
+        // dB = Aᵀ·G
         batchedMatmul(
-          x.storage,
-          aBatch,
-          g.storage,
+          at(x, aBatch),
+          at(g, batch),
+          at(gy, bBatch),
           batch,
-          gy.storage,
-          bBatch,
-          batch,
-          k,
-          m,
-          n,
+          { m: k, k: m, n },
           true,
           false,
         );
@@ -152,16 +134,14 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
   if (b && (b.rank !== 1 || b.shape[0] !== outFeatures)) {
     throw new ShapeError(`linear: bias must have shape [${outFeatures}] (${shapes()})`);
   }
-  const rows = input.size / inFeatures;
+  const rows = sizeOf(input.shape.slice(0, -1));
   const dtype = promote(promote(input.dtype, w.dtype), b ? b.dtype : w.dtype);
   const out = empty([...input.shape.slice(0, -1), outFeatures], dtype);
   const kernel = matmulKernel();
   kernel(input.storage, w.storage, out.storage, rows, inFeatures, outFeatures, false, true, false);
   if (b) {
-    for (let r = 0; r < rows; r++) {
-      const o = r * outFeatures;
-      for (let j = 0; j < outFeatures; j++) out.storage[o + j] += b.storage[j];
-    }
+    const dims = [rows, outFeatures];
+    mapBinary(out.storage, dims, b.storage, b.shape, out.storage, dims, (u, v) => u + v);
   }
   const inputs = b ? [input, w, b] : [input, w];
   return record(
