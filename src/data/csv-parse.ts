@@ -1,5 +1,9 @@
 import { DataError } from './errors.js';
 
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
 /** One record of a CSV file and the 1-based line on which it starts. */
 export interface CsvRecord {
   fields: string[];
@@ -59,7 +63,9 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
         }
       } else {
         const from = i;
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i++;
+        for (let c = text.charCodeAt(i); i < n && c !== COMMA && c !== LF && c !== CR; ) {
+          c = text.charCodeAt(++i);
+        }
         field = text.slice(from, i);
       }
       fields.push(field);
