@@ -353,3 +353,16 @@ describe('bceWithLogits', () => {
     );
   });
 });
+
+describe('loss methods on Tensor', () => {
+  it('call the same ops', () => {
+    const x = tensor([[0.2, 0.7]]);
+    const t = tensor([[0, 1]]);
+    expect(x.mseLoss(t).item()).toBeCloseTo(mseLoss(x, t).item(), 12);
+    expect(x.l1Loss(t, { reduction: 'sum' }).item()).toBeCloseTo(0.5, 6);
+    expect(x.binaryCrossEntropy(t).item()).toBeCloseTo(binaryCrossEntropy(x, t).item(), 12);
+    expect(x.bceWithLogits(t).item()).toBeCloseTo(bceWithLogits(x, t).item(), 12);
+    expect(x.crossEntropy(labels([1])).item()).toBeCloseTo(crossEntropy(x, labels([1])).item(), 12);
+    expect(x.nllLoss(labels([0])).item()).toBeCloseTo(-0.2, 6);
+  });
+});
