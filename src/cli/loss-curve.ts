@@ -12,8 +12,11 @@ export function drawLossCurve(
   const series = [train, valid].filter((s) => s.length > 0);
   const values = series.flat().filter(Number.isFinite);
   if (values.length === 0) return '';
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  // Losses often fall by orders of magnitude: then a log scale keeps the later epochs readable.
+  const logScale = Math.min(...values) > 0 && Math.max(...values) / Math.min(...values) > 50;
+  const scale = (v: number) => (logScale ? Math.log10(v) : v);
+  const lo = scale(Math.min(...values));
+  const hi = scale(Math.max(...values));
   const span = hi - lo || 1;
   const n = Math.max(...series.map((s) => s.length));
   const columns = Math.min(width, n);
@@ -23,13 +26,13 @@ export function drawLossCurve(
       const i = Math.min(s.length - 1, Math.round((c * (n - 1)) / Math.max(1, columns - 1)));
       const v = s[i];
       if (!Number.isFinite(v)) continue;
-      const row = height - 1 - Math.round(((v - lo) / span) * (height - 1));
+      const row = height - 1 - Math.round(((scale(v) - lo) / span) * (height - 1));
       grid[row][c] = grid[row][c] === ' ' || grid[row][c] === mark ? mark : '#';
     }
   };
   plot(train, '*');
   plot(valid, 'o');
-  const label = (v: number) => v.toPrecision(3).padStart(9);
+  const label = (v: number) => (logScale ? 10 ** v : v).toPrecision(3).padStart(9);
   const lines = grid.map((row, r) => {
     const axis = r === 0 ? label(hi) : r === height - 1 ? label(lo) : ' '.repeat(9);
     return `${axis} |${row.join('')}`.trimEnd();

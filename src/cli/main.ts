@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/diagnostics.js';
 import { formatDiagnostics } from '../spec/format.js';
 import { readSpecFile } from '../spec/read.js';
+import { register as registerCompile } from './compile.js';
+import { register as registerEval } from './eval.js';
 import {
   type CliIo,
   type CommandContext,
@@ -10,10 +12,21 @@ import {
   type RegisterCommand,
   useColor,
 } from './io.js';
+import { register as registerPredict } from './predict.js';
+import { register as registerSummary } from './summary.js';
+import { register as registerTrain } from './train.js';
+import { userErrorMessage } from './user-error.js';
 import { register as registerValidate } from './validate.js';
 
 /** Every command; adding one is an import above and an entry here. */
-const COMMANDS: RegisterCommand[] = [registerValidate];
+const COMMANDS: RegisterCommand[] = [
+  registerValidate,
+  registerCompile,
+  registerSummary,
+  registerTrain,
+  registerEval,
+  registerPredict,
+];
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
 function packageVersion(): string {
@@ -34,9 +47,14 @@ function reportSpecError(error: SpecError, io: CliIo): void {
 
 /**
  * Runs the CLI on `argv` (as process.argv: node, script, args...) and returns the exit status:
- * 0 success, 1 the user's spec/data is wrong, 2 wrong usage, 3 internal error.
+ * 0 success, 1 the user's spec/data is wrong (a command reported errors or threw SpecError),
+ * 2 wrong usage, 3 internal error. `commands` is for tests; the CLI has every command.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = processIo(),
+  commands: readonly RegisterCommand[] = COMMANDS,
+): Promise<number> {
   let status = 0;
   const context: CommandContext = { io, exit: (code) => (status = Math.max(status, code)) };
   const program = new Command('modelspec')
@@ -46,7 +64,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .showHelpAfterError('(run modelspec --help for usage)');
-  for (const register of COMMANDS) register(program, context);
+  for (const register of commands) register(program, context);
   try {
     await program.parseAsync(argv, { from: 'node' });
     return status;
@@ -54,6 +72,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof SpecError) {
       reportSpecError(error, io);
+      return 1;
+    }
+    const userMessage = userErrorMessage(error);
+    if (userMessage !== null) {
+      io.stderr(`modelspec: error: ${userMessage}\n`);
       return 1;
     }
     const debug = Boolean(program.opts().debug) || argv.includes('--debug');

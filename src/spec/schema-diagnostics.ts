@@ -98,11 +98,15 @@ function rangeMessage(where: string, error: ErrorObject): string {
   return `${where} must be ${words[error.keyword]} ${limit}, found ${describeValue(error.data)}`;
 }
 
-function typeMessage(where: string, error: ErrorObject): string {
+function typeMessage(where: string, path: SpecPath, error: ErrorObject): string {
   const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type);
   const words = expected.map((t) => TYPE_WORDS[t] ?? t);
-  const wanted =
-    words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0];
+  const dim = path.includes('shape') && expected.includes('string');
+  const wanted = dim
+    ? "a positive whole number or a symbol like 'batch'"
+    : words.length > 1
+      ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`
+      : words[0];
   const numeric =
     typeof error.data === 'string' &&
     error.data.trim() !== '' &&
@@ -184,7 +188,7 @@ function finding(
       );
     }
     case 'type':
-      return at(Codes.wrongType, typeMessage(where, error));
+      return at(Codes.wrongType, typeMessage(where, path, error));
     case 'enum':
       return at(Codes.notAllowedValue, enumMessage(where, error));
     case 'const':
@@ -214,7 +218,13 @@ function finding(
     }
     case 'minProperties': {
       const allowed = Object.keys(propertySchemas(error.parentSchema));
-      const choices = allowed.length > 0 ? `; give one of: ${allowed.join(', ')}` : '';
+      const examples = resolve(error.parentSchema).examples;
+      const choices =
+        allowed.length > 0
+          ? `; give one of: ${allowed.join(', ')}`
+          : Array.isArray(examples)
+            ? `; for example ${yamlFlow(examples[0])}`
+            : '';
       return at(Codes.wrongKeyCount, `${where} is empty${choices}`);
     }
     case 'maxProperties': {

@@ -54,7 +54,18 @@ export function yamlDiagnostic(
       code = Codes.tabIndent;
       message = 'tab used for indentation; YAML indents with spaces only';
       break;
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      message =
+        "a 'key: value' cannot be the value of another key on the same line: put it on its own indented line, or quote the value";
+      break;
     case 'BAD_INDENT':
+      if (/end with an? [\]}]/.test(problem.message)) {
+        code = Codes.unclosed;
+        message = problem.message.endsWith(']')
+          ? "missing ']' to close a [...] list"
+          : "missing '}' to close a {...} mapping";
+        break;
+      }
       code = Codes.badIndent;
       message = `bad indentation: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`;
       break;

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { DataError } from '../data/index.js';
+import { predictRun } from '../runtime/eval-run.js';
+import type { Prediction } from '../runtime/predict.js';
+import type { RegisterCommand } from './io.js';
+
+/** Rows of a JSON input: an array of number arrays, or of objects keyed by feature name. */
+function readJsonRows(path: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(
+      code ? `cannot read (${code})` : `not valid JSON: ${(error as Error).message}`,
+      { file: path },
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new DataError(
+      'expected a JSON array of rows ([[5.1, 3.5, 1.4, 0.2], ...] or [{"sepal_length": 5.1, ...}, ...])',
+      { file: path },
+    );
+  }
+  return parsed;
+}
+
+function toNumbers(rows: unknown[], names: readonly string[], path: string): number[][] {
+  return rows.map((row, r) => {
+    const values = Array.isArray(row)
+      ? row
+      : typeof row === 'object' && row !== null
+        ? names.map((name) => (row as Record<string, unknown>)[name])
+        : [row];
+    if (
+      values.length !== names.length ||
+      !values.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
+      throw new DataError(
+        `row ${r + 1} must give ${names.length} numbers (${names.join(', ')}), got ${JSON.stringify(row)}`,
+        { file: path },
+      );
+    }
+    return values as number[];
+  });
+}
+
+function csvCell(value: Prediction['prediction']): string {
+  const text = Array.isArray(value) ? value.join(' ') : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const register: RegisterCommand = (program, { io }) => {
+  program
+    .command('predict')
+    .description('predictions of a trained model for the rows of a JSON or CSV file')
+    .argument('<spec>', 'the spec file')
+    .requiredOption('--checkpoint <path>', 'a checkpoint.safetensors written by train')
+    .requiredOption(
+      '--input <file>',
+      'rows to predict: FILE.json or FILE.csv (the training feature columns)',
+    )
+    .action((specPath: string, options: { checkpoint: string; input: string }) => {
+      const isJson = extname(options.input).toLowerCase() === '.json';
+      const rows = isJson ? readJsonRows(options.input) : undefined;
+      const predictions = predictRun({
+        specPath,
+        checkpoint: options.checkpoint,
+        input: options.input,
+        rowsOf: rows ? (names) => toNumbers(rows, names, options.input) : undefined,
+      });
+      if (isJson) {
+        io.stdout(`${JSON.stringify(predictions)}\n`);
+        return;
+      }
+      io.stdout(
+        `row,prediction\n${predictions.map((p, i) => `${i + 1},${csvCell(p.prediction)}`).join('\n')}\n`,
+      );
+    });
+};
