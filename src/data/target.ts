@@ -17,26 +17,30 @@ export interface TargetOptions {
 
 /**
  * Turns the target column into class indices or regression values. The rule, in order:
- * a column with any non-numeric cell is a string target: classes are its distinct values in
- * sorted (code-unit) order, or `options.classes` when given; a numeric column whose every value
- * is a non-negative integer is taken as class indices (classes named '0'..'max', or
- * `options.classes`); any other numeric column is a regression target. `options.task` overrides
- * the inference, and a value that cannot serve the forced task is an error naming its row.
+ * a numeric column whose every value is a non-negative integer holds class indices (classes
+ * named '0'..'max', or `options.classes`); a column with any non-numeric cell is a string
+ * target whose classes are its distinct values in sorted (code-unit) order, or `options.classes`
+ * when given (then any column is matched by name); any other numeric column is a regression
+ * target. `options.task` overrides the inference, and a value that cannot serve the forced task
+ * is an error naming its row.
  */
 export function encodeTarget(
   table: CsvTable,
   column: number,
   options: TargetOptions,
 ): EncodedTarget {
-  const numeric = isNumericColumn(table, column);
-  if (
-    options.task === 'regression' ||
-    (numeric && options.task === undefined && !allClassIndices(table, column))
-  ) {
+  if (options.task === 'regression') {
     return { target: numbers(table, column), classes: null, task: 'regression' };
   }
-  if (!numeric) return stringClasses(table, column, options.classes);
-  return integerClasses(table, column, options.classes);
+  const numeric = isNumericColumn(table, column);
+  if (numeric && allClassIndices(table, column)) {
+    return integerClasses(table, column, options.classes);
+  }
+  if (!numeric || options.classes !== undefined) {
+    return stringClasses(table, column, options.classes);
+  }
+  if (options.task === 'classification') return integerClasses(table, column, undefined);
+  return { target: numbers(table, column), classes: null, task: 'regression' };
 }
 
 function numbers(table: CsvTable, column: number): Float32Array {

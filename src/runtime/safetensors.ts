@@ -217,7 +217,7 @@ interface TensorInfo {
 type Fail = (what: string) => never;
 
 function readMetadata(value: unknown, fail: Fail): Record<string, string> {
-  if (value === undefined) return {};
+  if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) fail(`has a corrupt header: ${METADATA_KEY} is not an object`);
   const entries = Object.entries(value as Record<string, unknown>);
   for (const [key, v] of entries) {

@@ -83,6 +83,18 @@ describe('csvDataset', () => {
     expect(e.message).toBe("f.csv: row 3, column 'species': 'a' is not one of the classes (b)");
   });
 
+  it('matches numeric class names by name when classes are given', () => {
+    const csv = 'x,grade\n1,2.5\n2,1.5\n';
+    const ds = csvDataset(csv, 'f.csv', { target: 'grade', classes: ['1.5', '2.5'] });
+    expect(ds.task).toBe('classification');
+    expect(Array.from(ds.target)).toEqual([1, 0]);
+    const ints = csvDataset('x,y\n1,1\n2,0\n', 'f.csv', { target: 'y', classes: ['no', 'yes'] });
+    expect(Array.from(ints.target)).toEqual([1, 0]);
+    expect(() => csvDataset('x,y\n1,2\n', 'f.csv', { target: 'y', classes: ['a', 'b'] })).toThrow(
+      "row 2, column 'y': class index 2 is out of range for 2 classes (a, b)",
+    );
+  });
+
   it('takes non-negative integer targets as class indices named by value', () => {
     const ds = csvDataset('x,label\n1,2\n2,0\n3,2\n', 'f.csv', { target: 'label' });
     expect(ds.task).toBe('classification');

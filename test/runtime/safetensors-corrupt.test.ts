@@ -175,6 +175,8 @@ describe('decodeSafetensors refuses every corruption with a CheckpointError', ()
       /__metadata__ is not an object/,
     );
     expect(decodeError(rawFile('{"__metadata__":{"a":null}}')).message).toMatch(/is null/);
+    const nullMetadata = rawFile('{"__metadata__":null}');
+    expect(decodeSafetensors(nullMetadata, { source: SOURCE }).metadata).toEqual({});
   });
 
   it('random byte flips anywhere give either a valid file or a CheckpointError', () => {
