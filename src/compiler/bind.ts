@@ -82,6 +82,17 @@ export function bindCall(
   suggestKeyword: (name: string) => string | undefined,
 ): { bound: BoundCall; issues: BindIssue[] } {
   const issues: BindIssue[] = [];
+  const first = call.args[0];
+  if (op.listOperand && (first?.kind !== 'list' || first.items.length === 0)) {
+    // Without the list, the positions of everything after it are guesses: one finding is enough.
+    const example = `${op.name}([a, b]${op.attrs.length ? `, ${op.attrs[0].name}=1` : ''})`;
+    issues.push({
+      code: 'MS211',
+      message: `${op.name} takes a non-empty list of tensors as its first operand, e.g. ${example}`,
+      span: first ?? call,
+    });
+    return { bound: { operands: [], attrs: {}, attrSpans: {} }, issues };
+  }
   const operandCount = op.listOperand ? 1 : op.operands.length;
   const required = operandCount - op.optionalOperands;
   const given = call.args.slice(0, operandCount);
@@ -156,18 +167,6 @@ export function bindCall(
     attrSpans[def.name] = expr;
   }
 
-  let operands = given;
-  if (op.listOperand && given.length === 1) {
-    const list = given[0];
-    if (list.kind === 'list' && list.items.length > 0) operands = list.items;
-    else {
-      issues.push({
-        code: 'MS211',
-        message: `${op.name} takes a non-empty list of tensors as its first operand, e.g. ${op.name}([a, b], axis=1)`,
-        span: list,
-      });
-      operands = [];
-    }
-  }
+  const operands = op.listOperand && first?.kind === 'list' ? first.items : given;
   return { bound: { operands, attrs, attrSpans }, issues };
 }

@@ -132,9 +132,15 @@ function lowerLoss(spec: Spec, lowering: Lowering, known: readonly string[]): st
   return name;
 }
 
-function lossNames(spec: Spec): string[] {
-  const parsed = spec.loss === undefined ? undefined : parseExpression(spec.loss);
-  return parsed?.ok ? referencedNames(parsed.expr).map((ref) => ref.name) : [];
+/**
+ * Every name the graph and the loss mention, or null after a syntax error (what a broken
+ * expression uses is unknown, so no parameter can be called unused).
+ */
+function namedAnywhere(entries: readonly Entry[], spec: Spec): Set<string> | null {
+  const loss = spec.loss === undefined ? undefined : parseExpression(spec.loss);
+  if (entries.some((e) => e.kind === 'broken') || (loss && !loss.ok)) return null;
+  const lossRefs = loss?.ok ? referencedNames(loss.expr).map((ref) => ref.name) : [];
+  return new Set([...entries.flatMap((e) => e.deps.map((d) => d.name)), ...lossRefs]);
 }
 
 /** Named outputs, checked; or by default every entry no other entry uses (the loss is no use). */
@@ -212,12 +218,12 @@ function finishParameters(
   lowering: Lowering,
   nodes: Graph['nodes'],
   needed: ReadonlySet<string>,
-  named: ReadonlySet<string>,
+  named: ReadonlySet<string> | null,
 ): GraphParameter[] {
   const settled = lowering.reporter.errorCount === 0;
   return lowering.params.flatMap((param) => {
     const declared = param.path[0] === 'parameters';
-    if (declared && !named.has(param.name)) {
+    if (declared && named && !named.has(param.name)) {
       lowering.reporter.warning(
         'MS213',
         { path: param.path },
@@ -276,8 +282,7 @@ export function lowerSpec(located: LocatedSpec): {
   const loss = lowerLoss(spec, lowering, known);
   const outputs = resolveOutputs(spec, lowering, entries, declared);
   const { nodes, needed } = neededNodes(lowering, loss ? [...outputs, loss] : outputs);
-  const named = new Set([...entries.flatMap((e) => e.deps.map((d) => d.name)), ...lossNames(spec)]);
-  const parameters = finishParameters(lowering, nodes, needed, named);
+  const parameters = finishParameters(lowering, nodes, needed, namedAnywhere(entries, spec));
   const diagnostics = lowering.reporter.diagnostics;
   if (lowering.reporter.errorCount > 0) return { graph: null, diagnostics };
   const graph: Graph = {
