@@ -154,7 +154,7 @@ export function benchMatmulCrossover(sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64]):
     const { gemm } = kernels.exports;
     const resident = medianSecondsPerCall((reps) => {
       for (let r = 0; r < reps; r++)
-        gemm(aOff, bOff, cOff, n, n, n, false, false, false, kernels.work);
+        gemm(aOff, bOff, cOff, n, n, n, false, false, false, kernels.scratch(0));
     });
     return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident) };
   });

@@ -20,7 +20,12 @@ const { error, stderr } = await asc.main([
   '--runtime',
   'stub',
   '--enable',
-  'simd',
+  'simd,threads',
+  // Memory comes from JavaScript, shared, so worker threads can run on the same operands.
+  '--importMemory',
+  '--sharedMemory',
+  '--maximumMemory',
+  '65536',
 ]);
 if (error) {
   process.stderr.write(stderr.toString());

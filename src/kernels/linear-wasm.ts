@@ -1,6 +1,8 @@
 import { matmulReference } from './matmul.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
+import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
+import { RowKernel, sharedWorkerPool } from './wasm/pool.js';
 
 export type LinearActivation = 'none' | 'relu';
 
@@ -46,10 +48,13 @@ export const linearForwardReference: LinearForwardKernel = (
  * activation in one pass), or null when wasm SIMD or the built module is unavailable. Like the
  * wasm matmul it computes in fp32 and sends other array types to the reference.
  */
-export function createWasmLinear(): LinearForwardKernel | null {
+export function createWasmLinear({
+  threads = 1,
+}: WasmKernelOptions = {}): LinearForwardKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
   const { linearRows } = kernels.exports;
+  const pool = threads > 1 ? sharedWorkerPool(kernels, threads - 1) : null;
   return (x, w, bias, out, m, k, n, activation) => {
     const allF32 =
       x instanceof Float32Array &&
@@ -74,8 +79,18 @@ export function createWasmLinear(): LinearForwardKernel | null {
     kernels.write(x, xLen, xOff);
     kernels.write(w, wLen, wOff);
     if (bias) kernels.write(bias, n, biasOff);
+    const hasBias = bias !== null;
     const relu = activation === 'relu';
-    linearRows(xOff, wOff, biasOff, outOff, m, k, n, bias !== null, relu, kernels.work, 0, m);
+    if (pool !== null && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+      pool.runRows(
+        RowKernel.linear,
+        [xOff, wOff, biasOff, outOff, m, k, n, +hasBias, +relu],
+        m,
+        threads,
+      );
+    } else {
+      linearRows(xOff, wOff, biasOff, outOff, m, k, n, hasBias, relu, kernels.scratch(0), 0, m);
+    }
     kernels.read(outOff, outLen, out);
   };
 }

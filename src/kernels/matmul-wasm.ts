@@ -1,5 +1,7 @@
 import { type MatmulKernel, matmulReference } from './matmul.js';
 import { loadWasmKernels } from './wasm/instance.js';
+import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
+import { RowKernel, sharedWorkerPool } from './wasm/pool.js';
 
 /**
  * The WebAssembly SIMD matmul (src/kernels/wasm/assembly/gemm.ts) behind the MatmulKernel
@@ -9,10 +11,11 @@ import { loadWasmKernels } from './wasm/instance.js';
  * against O(m·k·n) work. It computes in fp32, so Float64Array/Int32Array operands go to the
  * reference kernel instead (float64 gradient checks keep their precision).
  */
-export function createWasmMatmul(): MatmulKernel | null {
+export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): MatmulKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
   const { gemm } = kernels.exports;
+  const pool = threads > 1 ? sharedWorkerPool(kernels, threads - 1) : null;
   return (a, b, out, m, k, n, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
@@ -31,7 +34,16 @@ export function createWasmMatmul(): MatmulKernel | null {
     kernels.write(a, aLen, aOff);
     kernels.write(b, bLen, bOff);
     if (accumulate) kernels.write(out, cLen, cOff);
-    gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.work);
+    if (pool !== null && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+      pool.runRows(
+        RowKernel.gemm,
+        [aOff, bOff, cOff, m, k, n, +transA, +transB, +accumulate],
+        m,
+        threads,
+      );
+    } else {
+      gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.scratch(0));
+    }
     kernels.read(cOff, cLen, out);
   };
 }

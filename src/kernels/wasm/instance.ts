@@ -1,22 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * The slice of the WebAssembly JS API used here. Declared locally because the project's libs
  * (ES2022 + @types/node 20) do not declare the WebAssembly namespace.
  */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
   grow(deltaPages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   CompileError: new () => Error;
 }
 
 /** Functions exported by dist/wasm/kernels.wasm (see src/kernels/wasm/assembly). */
 export interface KernelExports {
-  readonly memory: WasmMemory;
   gemm(
     a: number,
     b: number,
@@ -28,6 +29,20 @@ export interface KernelExports {
     transB: boolean,
     accumulate: boolean,
     work: number,
+  ): void;
+  gemmRows(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+    work: number,
+    rowStart: number,
+    rowEnd: number,
   ): void;
   linearRows(
     x: number,
@@ -48,14 +63,19 @@ export interface KernelExports {
 }
 
 /**
- * One instance of the kernels module and its linear memory. Layout: [module data | scratch for
- * packed panels | operand area]. The operand area is reused by every call and grows to the
- * largest request seen; wasm memory never shrinks.
+ * One instance of the kernels module and its shared linear memory. Layout: [module data |
+ * one scratch area per thread for packed panels | operand area]. The operand area is reused by
+ * every call and grows to the largest request seen; wasm memory never shrinks.
  */
 export interface WasmKernels {
   readonly exports: KernelExports;
-  /** Byte offset of the scratch area that gemm packs into. */
-  readonly work: number;
+  /** The compiled module and memory, for worker threads to instantiate against. */
+  readonly module: object;
+  readonly memory: WasmMemory;
+  /** Number of scratch areas, hence the most threads that can run kernels at once. */
+  readonly scratchAreas: number;
+  /** Byte offset of the scratch area of thread `index` (0 is the calling thread). */
+  scratch(index: number): number;
   /**
    * Reserves consecutive 16-byte-aligned float32 arrays of the given lengths in the operand area
    * and returns their byte offsets. Offsets stay valid until the next call.
@@ -68,6 +88,9 @@ export interface WasmKernels {
 }
 
 const PAGE_BYTES = 65536;
+/** The module declares this maximum (scripts/build-wasm.mjs); shared memory must have one. */
+const MAX_PAGES = 65536;
+const MAX_THREADS = 16;
 
 /**
  * The compiled module sits in dist/wasm/, two levels above this file both in src/kernels/wasm
@@ -78,8 +101,8 @@ export const KERNELS_WASM_URL = new URL('../../../dist/wasm/kernels.wasm', impor
 let loaded: WasmKernels | null | undefined;
 
 /**
- * The shared kernels instance, or null when WebAssembly SIMD is unavailable or the module has
- * not been built (`npm run build`). Compiled synchronously on first use.
+ * The shared kernels instance, or null when WebAssembly SIMD/threads are unavailable or the
+ * module has not been built (`npm run build`). Compiled synchronously on first use.
  */
 export function loadWasmKernels(): WasmKernels | null {
   if (loaded === undefined) loaded = instantiate();
@@ -88,7 +111,7 @@ export function loadWasmKernels(): WasmKernels | null {
 
 function instantiate(): WasmKernels | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return null;
+  if (wasm === undefined || typeof SharedArrayBuffer === 'undefined') return null;
   let bytes: Buffer;
   try {
     bytes = readFileSync(KERNELS_WASM_URL);
@@ -104,24 +127,29 @@ function instantiate(): WasmKernels | null {
     if (err instanceof wasm.CompileError) return null;
     throw err;
   }
-  const exports = new wasm.Instance(module, {}).exports as KernelExports;
-  return arena(exports);
+  const memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const exports = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
+  return arena(module, memory, exports);
 }
 
-function arena(exports: KernelExports): WasmKernels {
-  const work = align(exports.heapBase(), 64);
-  const operands = align(work + exports.gemmWorkBytes(), 64);
-  const memory = exports.memory;
+function arena(module: object, memory: WasmMemory, exports: KernelExports): WasmKernels {
+  const scratchAreas = Math.min(availableParallelism(), MAX_THREADS);
+  const scratchBytes = align(exports.gemmWorkBytes(), 64);
+  const firstScratch = align(exports.heapBase(), 64);
+  const operands = firstScratch + scratchAreas * scratchBytes;
   let view = new Float32Array(memory.buffer);
   const heap = (): Float32Array => {
-    // Growing memory detaches the old buffer, so the view is rebuilt lazily.
+    // Growing memory gives memory.buffer a new, longer buffer object; rebuild the view lazily.
     if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
     return view;
   };
   return {
     exports,
-    work,
-    layout(lengths: readonly number[]): number[] {
+    module,
+    memory,
+    scratchAreas,
+    scratch: (index) => firstScratch + index * scratchBytes,
+    layout(lengths) {
       const offsets: number[] = [];
       let end = operands;
       for (const length of lengths) {
@@ -132,10 +160,10 @@ function arena(exports: KernelExports): WasmKernels {
       if (end > have) memory.grow(Math.ceil((end - have) / PAGE_BYTES));
       return offsets;
     },
-    write(src: Float32Array, length: number, at: number): void {
+    write(src, length, at) {
       heap().set(src.length === length ? src : src.subarray(0, length), at >> 2);
     },
-    read(at: number, length: number, dst: Float32Array): void {
+    read(at, length, dst) {
       dst.set(heap().subarray(at >> 2, (at >> 2) + length));
     },
   };

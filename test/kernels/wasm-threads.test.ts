@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createWasmLinear, type LinearForwardKernel } from '../../src/kernels/linear-wasm.js';
+import type { MatmulKernel } from '../../src/kernels/matmul.js';
+import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
+import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
+import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
+import { ensureWasmBuilt } from './wasm-build.js';
+
+let single: MatmulKernel;
+let threaded: MatmulKernel;
+let linearSingle: LinearForwardKernel;
+let linearThreaded: LinearForwardKernel;
+
+beforeAll(() => {
+  ensureWasmBuilt();
+  const kernels = loadWasmKernels();
+  if (kernels === null)
+    throw new Error('wasm kernels unavailable: dist/wasm/kernels.wasm not built');
+  single = createWasmMatmul()!;
+  threaded = createWasmMatmul({ threads: 2 })!;
+  linearSingle = createWasmLinear()!;
+  linearThreaded = createWasmLinear({ threads: 2 })!;
+  // The threaded path only engages once a worker is up; these tests must exercise it.
+  expect(sharedWorkerPool(kernels, 1).waitUntilReady()).toBe(1);
+});
+
+function randomArray(len: number, seed: number): Float32Array {
+  const out = new Float32Array(len);
+  let s = seed >>> 0;
+  for (let i = 0; i < len; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Positions where the two arrays differ bit for bit (Object.is, so NaN equals NaN). */
+function differences(x: Float32Array, y: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) count++;
+  return count;
+}
+
+describe('wasm kernels on two threads', () => {
+  const shapes: [number, number, number][] = [
+    [96, 96, 96],
+    [130, 257, 97],
+    [257, 64, 600],
+    [5, 300, 300],
+  ];
+
+  for (const [m, k, n] of shapes) {
+    it(`matmul ${m}×${k}·${k}×${n} is bit-identical to one thread in all four layouts`, () => {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const accumulate of [false, true]) {
+            const a = randomArray(m * k, m + k);
+            const b = randomArray(k * n, k + n);
+            const start = randomArray(m * n, 7);
+            const one = start.slice();
+            const two = start.slice();
+            // Threaded first: the single-thread call leaves its result in the shared operand
+            // area, which would hide rows a worker failed to write.
+            threaded(a, b, two, m, k, n, transA, transB, accumulate);
+            single(a, b, one, m, k, n, transA, transB, accumulate);
+            expect(differences(one, two)).toBe(0);
+            expect(differences(one, start)).toBe(m * n);
+          }
+        }
+      }
+    });
+  }
+
+  it('linear forward with bias and ReLU is bit-identical to one thread', () => {
+    const [m, k, n] = [200, 150, 120];
+    const x = randomArray(m * k, 1);
+    const w = randomArray(n * k, 2);
+    const bias = randomArray(n, 3);
+    const one = new Float32Array(m * n);
+    const two = new Float32Array(m * n);
+    linearThreaded(x, w, bias, two, m, k, n, 'relu');
+    linearSingle(x, w, bias, one, m, k, n, 'relu');
+    expect(differences(one, two)).toBe(0);
+    expect(one.some((v) => v > 0)).toBe(true);
+  });
+});
