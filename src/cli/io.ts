@@ -10,6 +10,11 @@ export interface CliIo {
 
 /** The real process streams. */
 export function processIo(): CliIo {
+  // A reader that closes early (`| head`) is not an error: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

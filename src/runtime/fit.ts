@@ -180,20 +180,18 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         if (options.shouldStop?.()) return { epochs: history, state, interrupted: true };
       }
     }
+    const valid = options.validationData
+      ? evaluate(model, options.validationData, { batchSize, metrics: options.metrics ?? [] })
+      : undefined;
+    scheduler?.step();
     const record: EpochRecord = {
       epoch: state.epoch + 1,
       step: state.step,
       lr,
       train: totals.result(),
-      seconds: 0,
+      ...(valid ? { valid } : {}),
+      seconds: (Date.now() - started) / 1000,
     };
-    if (options.validationData)
-      record.valid = evaluate(model, options.validationData, {
-        batchSize,
-        metrics: options.metrics ?? [],
-      });
-    scheduler?.step();
-    record.seconds = (Date.now() - started) / 1000;
     state.epoch++;
     state.stepInEpoch = 0;
     state.totals = [];

@@ -7,7 +7,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import {
   CosineAnnealingLR,
   type LRScheduler,
@@ -158,9 +158,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   } else {
     checkRunFolder(runDir);
     mkdirSync(runDir, { recursive: true });
-    const resolvedSpec = parseYaml(text) as Record<string, unknown>;
-    resolvedSpec.train = train;
-    writeFileAtomic(join(runDir, RUN_FILES.spec), Buffer.from(stringifyYaml(resolvedSpec)));
+    // The Document API keeps the user's comments; only `train` is replaced by its resolved form.
+    const resolvedSpec = parseDocument(text);
+    resolvedSpec.set('train', resolvedSpec.createNode(train));
+    writeFileAtomic(join(runDir, RUN_FILES.spec), resolvedSpec.toString());
     writeFileSync(metricsPath, '');
   }
   const save = (state: FitState) =>

@@ -11,6 +11,7 @@ import {
   loadCsv,
   type Standardizer,
   splitDataset,
+  type Task,
 } from '../data/index.js';
 import type { DataSpec } from '../spec/types.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -40,11 +41,11 @@ export function loadDataset(
   data: DataSpec,
   specPath: string,
   seed: number,
-  classes?: string[],
+  options: { classes?: string[]; task?: Task } = {},
 ): Dataset {
   if (data.csv) {
     const path = isAbsolute(data.csv) ? data.csv : resolve(dirname(specPath), data.csv);
-    return loadCsv(path, { target: data.target as string, features: data.features, classes });
+    return loadCsv(path, { target: data.target as string, features: data.features, ...options });
   }
   return loadBuiltin(data.dataset as string, { seed, samples: data.samples, noise: data.noise });
 }
@@ -115,10 +116,25 @@ function targetTensor(ds: Dataset, input: GraphInput, source: string): Tensor {
   return new Tensor(Float32Array.from(ds.target), shape);
 }
 
+const CLASSIFICATION_LOSSES = [
+  'cross_entropy',
+  'nll_loss',
+  'binary_cross_entropy',
+  'bce_with_logits',
+];
+
+/** What the loss makes of the target: class indices, or values to regress (mse_loss, l1_loss). */
+function lossTask(graph: Graph): Task | undefined {
+  const loss = graph.nodes.find((n) => n.name === graph.loss);
+  if (!loss) return undefined;
+  return CLASSIFICATION_LOSSES.includes(loss.op) ? 'classification' : 'regression';
+}
+
 /** The largest class count the loss can take: the last dim of the loss's prediction operand. */
 function checkClassCount(graph: Graph, ds: Dataset, targetInput: GraphInput, source: string): void {
   const loss = graph.nodes.find((n) => n.name === graph.loss);
-  if (!ds.classes || !loss || loss.inputs[1] !== targetInput.name) return;
+  if (!ds.classes || !loss || !CLASSIFICATION_LOSSES.includes(loss.op)) return;
+  if (loss.inputs[1] !== targetInput.name) return;
   const prediction = graph.nodes.find((n) => n.name === loss.inputs[0]);
   const last = prediction?.shape[prediction.shape.length - 1];
   const limit = targetInput.dtype === 'int32' ? last : 2;
@@ -142,7 +158,10 @@ export function prepareData(
   known?: DataInfo,
 ): PreparedData {
   const source = data.csv ?? `data set '${data.dataset}'`;
-  const ds = loadDataset(data, specPath, seed, known?.classes ?? undefined);
+  const ds = loadDataset(data, specPath, seed, {
+    classes: known?.classes ?? undefined,
+    task: lossTask(graph),
+  });
   const { featureInput, targetInput } = bindColumns(graph, data);
   if (targetInput) checkClassCount(graph, ds, targetInput, source);
   const d = featureCount(ds);
