@@ -62,8 +62,10 @@ export function broadcast(op: string, a: ValueInfo, b: ValueInfo): Dim[] {
   );
 }
 
+/** A scalar accepts axis 0 and -1, meaning the scalar itself (as torch). */
 export function axisOf(op: string, name: string, axis: number, x: ValueInfo, operand = 0): number {
-  const n = normalizeAxis(axis, x.shape.length);
+  const n =
+    x.shape.length === 0 && (axis === 0 || axis === -1) ? 0 : normalizeAxis(axis, x.shape.length);
   if (n === undefined) {
     throw new ShapeIssue(
       CODES.axis,
@@ -161,10 +163,10 @@ export function transposeShape(x: ValueInfo, attrs: Attrs): Dim[] {
 export function reshapeShape(x: ValueInfo, attrs: Attrs): Dim[] {
   const target = attrs.shape as number[];
   const wildcards = target.filter((d) => d === -1).length;
-  if (wildcards > 1 || target.some((d) => d === 0 || d < -1)) {
+  if (wildcards > 1 || target.some((d) => d < -1)) {
     throw new ShapeIssue(
       CODES.reshape,
-      `reshape: shape ${formatShape(target)} may hold positive sizes and at most one -1`,
+      `reshape: shape ${formatShape(target)} may hold sizes >= 0 and at most one -1`,
     );
   }
   const count = productOf(x.shape);

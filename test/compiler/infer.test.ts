@@ -73,6 +73,8 @@ describe('shapes that fit', () => {
     ['mean', [f('batch', 3)], { axis: -1, keepdim: true }, ['batch', 1]],
     ['max', [f('batch', 3)], { axis: 0 }, [3]],
     ['softmax', [f('batch', 3)], {}, ['batch', 3]],
+    ['softmax', [f()], {}, []],
+    ['sum', [f()], { axis: -1, keepdim: true }, []],
     ['log_softmax', [f('batch', 3)], { axis: 0 }, ['batch', 3]],
     ['dropout', [f('batch', 3)], { p: 0.1 }, ['batch', 3]],
     ['clamp', [f('batch', 3)], { max: 1 }, ['batch', 3]],
@@ -202,7 +204,7 @@ describe('every mismatch kind', () => {
       [f(6, 4)],
       { shape: [-1, -1] },
       'MS304',
-      'reshape: shape [-1, -1] may hold positive sizes and at most one -1',
+      'reshape: shape [-1, -1] may hold sizes >= 0 and at most one -1',
     ],
     [
       'reshape',
@@ -254,7 +256,14 @@ describe('every mismatch kind', () => {
       'MS303',
       'sum: axis=2 is out of range for a 2-D tensor [batch, 3]',
     ],
-    ['softmax', [f()], {}, 'MS303', 'softmax: axis=-1 is out of range for a 0-D tensor []'],
+    [
+      'softmax',
+      [f(3)],
+      { axis: 1 },
+      'MS303',
+      'softmax: axis=1 is out of range for a 1-D tensor [3]',
+    ],
+    ['sum', [f()], { axis: 1 }, 'MS303', 'sum: axis=1 is out of range for a 0-D tensor []'],
     ['slice', [f()], {}, 'MS303', 'slice needs a tensor of at least 1 axis, got []'],
     [
       'cross_entropy',
