@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Codes } from '../../src/spec/codes.js';
+
+const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+
+describe('docs/errors.md', () => {
+  it.each(Object.values(Codes))('documents %s under its own heading', (code) => {
+    expect(docs).toMatch(new RegExp(`^### ${code}: `, 'm'));
+  });
+
+  it('has unique codes in src/spec/codes.ts, none of them MS101', () => {
+    const codes = Object.values(Codes);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).not.toContain('MS101');
+    expect(codes.every((code) => /^MS[01]\d\d$/.test(code))).toBe(true);
+  });
+});
