@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MatmulKernel, matmulReference } from '../src/kernels/matmul.js';
 import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
 import { loadWasmKernels } from '../src/kernels/wasm/instance.js';
+import { sharedWorkerPool } from '../src/kernels/wasm/pool.js';
 import { tfjsMatmulSeconds } from './peers/tfjs-matmul.js';
 import { medianSecondsPerCall } from './peers/timing.js';
 
@@ -100,10 +101,10 @@ function unavailable(impl: string, sizes: number[], note: string): MatmulRow[] {
 /** Measures every implementation at every size and variant. Takes a few minutes at defaults. */
 export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<MatmulRow[]> {
   const rows: MatmulRow[] = [];
-  const wasm = createWasmMatmul();
   const kernels: [string, MatmulKernel | null][] = [
     ['JS reference', matmulReference],
-    ['wasm SIMD', wasm],
+    ['wasm SIMD', createWasmMatmul()],
+    ['wasm SIMD 2 threads', threadedWasmMatmul()],
   ];
   warmUpKernels(kernels.flatMap(([, k]) => (k ? [k] : [])));
   for (const [impl, kernel] of kernels) {
@@ -130,23 +131,39 @@ export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<Matm
   return rows;
 }
 
+/** The 2-thread wasm matmul with its worker already started, or null without wasm. */
+function threadedWasmMatmul(): MatmulKernel | null {
+  const kernel = createWasmMatmul({ threads: 2 });
+  const kernels = loadWasmKernels();
+  if (kernel === null || kernels === null) return null;
+  sharedWorkerPool(kernels, 1).waitUntilReady();
+  return kernel;
+}
+
 export interface CrossoverRow {
   n: number;
-  /** GFLOP/s of the JS reference, the wasm kernel, and the wasm gemm on operands already in wasm memory. */
+  /**
+   * GFLOP/s of the JS reference, the wasm kernel, the wasm gemm on operands already in wasm
+   * memory (no copies), and the wasm kernel with 2 threads.
+   */
   reference: number;
   wasm: number;
   wasmResident: number;
+  wasm2Threads: number;
 }
 
 /**
  * Small square sizes, to find where the wasm kernel starts beating the JS reference and how
  * much of its time goes to copying operands in and out ("resident" skips the copies).
  */
-export function benchMatmulCrossover(sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64]): CrossoverRow[] {
+export function benchMatmulCrossover(
+  sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128],
+): CrossoverRow[] {
   const wasm = createWasmMatmul();
+  const wasm2 = threadedWasmMatmul();
   const kernels = loadWasmKernels();
-  if (wasm === null || kernels === null) return [];
-  warmUpKernels([matmulReference, wasm]);
+  if (wasm === null || wasm2 === null || kernels === null) return [];
+  warmUpKernels([matmulReference, wasm, wasm2]);
   return sizes.map((n) => {
     const reference = gflops(n, kernelSeconds(matmulReference, n, 'A·B'));
     const wasmGflops = gflops(n, kernelSeconds(wasm, n, 'A·B'));
@@ -156,7 +173,8 @@ export function benchMatmulCrossover(sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64]):
       for (let r = 0; r < reps; r++)
         gemm(aOff, bOff, cOff, n, n, n, false, false, false, kernels.scratch(0));
     });
-    return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident) };
+    const wasm2Threads = gflops(n, kernelSeconds(wasm2, n, 'A·B'));
+    return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident), wasm2Threads };
   });
 }
 
@@ -182,12 +200,12 @@ export function matmulMarkdown(rows: MatmulRow[]): string {
 
 export function crossoverMarkdown(rows: CrossoverRow[]): string {
   const lines = [
-    '| N | JS reference | wasm SIMD | wasm, operands resident |',
-    '|---:|---:|---:|---:|',
+    '| N | JS reference | wasm SIMD | wasm, operands resident | wasm 2 threads |',
+    '|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.n} | ${r.reference.toFixed(2)} | ${r.wasm.toFixed(2)} | ${r.wasmResident.toFixed(2)} |`,
+      `| ${r.n} | ${[r.reference, r.wasm, r.wasmResident, r.wasm2Threads].map((g) => g.toFixed(2)).join(' | ')} |`,
     );
   }
   return lines.join('\n');

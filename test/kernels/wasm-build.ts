@@ -6,16 +6,20 @@ import { KERNELS_WASM_URL } from '../../src/kernels/wasm/instance.js';
 const sources = new URL('../../src/kernels/wasm/assembly/', import.meta.url);
 const buildScript = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
 
-/** Rebuilds dist/wasm/kernels.wasm when it is missing or older than its AssemblyScript sources. */
+/**
+ * Rebuilds dist/wasm/kernels.wasm when it is missing or older than its AssemblyScript sources or
+ * the build script, so tests never run a stale binary.
+ */
 export function ensureWasmBuilt(): void {
   const built = mtime(KERNELS_WASM_URL);
-  const newest = Math.max(...readdirSync(sources).map((f) => mtime(new URL(f, sources))));
+  const inputs = readdirSync(sources).map((f) => mtime(new URL(f, sources)));
+  const newest = Math.max(mtime(buildScript), ...inputs);
   if (built < newest) execFileSync(process.execPath, [buildScript], { stdio: 'inherit' });
 }
 
-function mtime(url: URL): number {
+function mtime(file: URL | string): number {
   try {
-    return statSync(url).mtimeMs;
+    return statSync(file).mtimeMs;
   } catch {
     return -1;
   }
