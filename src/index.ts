@@ -1,8 +1,42 @@
 export { type BackwardOptions, backward } from './autograd/engine.js';
 export { isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { AccumulateGrad } from './autograd/node.js';
+export type {
+  Graph,
+  GraphInput,
+  GraphNode,
+  GraphParameter,
+  ResolvedInit,
+} from './compiler/graph.js';
+export { parseSpec, validateSpec } from './compiler/validate.js';
+export { DataError, type Dataset, loadBuiltin, loadCsv } from './data/index.js';
+export * as init from './nn/init.js';
 export { Parameter, Variable } from './nn/parameter.js';
 export * from './ops/index.js';
+export * from './optim/index.js';
+export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './runtime/checkpoint.js';
+export { type CompileOptions, compileFile, compileSpec, loadGraph } from './runtime/compile.js';
+export { ModelError } from './runtime/errors.js';
+export {
+  type EpochRecord,
+  evaluate,
+  type FitData,
+  type FitOptions,
+  type FitState,
+  fit,
+  type History,
+  TrainingError,
+} from './runtime/fit.js';
+export { Model, type StateDictValue } from './runtime/model.js';
+export { CheckpointError } from './runtime/safetensors.js';
+export { type TrainRunOptions, type TrainRunResult, trainRun } from './runtime/train-run.js';
+export {
+  type Diagnostic,
+  type Severity,
+  type SourceLocation,
+  SpecError,
+} from './spec/diagnostics.js';
+export type { Spec } from './spec/types.js';
 export {
   arange,
   type CreateOptions,

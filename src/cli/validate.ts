@@ -1,21 +1,9 @@
 import { Option } from 'commander';
-import { checkSpec } from '../compiler/check.js';
+import { validateSpec } from '../compiler/validate.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import { formatDiagnostics, formatDiagnosticsJson } from '../spec/format.js';
-import { parseSpecDocument } from '../spec/parse.js';
 import { readSpecFile } from '../spec/read.js';
 import { type RegisterCommand, useColor } from './io.js';
-
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.line - b.line || a.column - b.column;
-}
-
-/** The whole check of one spec: YAML and schema (src/spec), then names, cycles, shapes (compiler). */
-export function validateSource(text: string, filename: string): Diagnostic[] {
-  const { located, diagnostics } = parseSpecDocument(text, { filename });
-  if (located === null) return diagnostics;
-  return [...diagnostics, ...checkSpec(located)].sort(byPosition);
-}
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -36,7 +24,8 @@ export const register: RegisterCommand = (program, { io, exit }) => {
       const all: Diagnostic[] = [];
       for (const file of files) {
         const read = readSpecFile(file);
-        const found = read.text === null ? [read.diagnostic] : validateSource(read.text, file);
+        const found =
+          read.text === null ? [read.diagnostic] : validateSpec(read.text, { filename: file });
         if (read.text !== null) sources.set(file, read.text);
         all.push(...found);
         if (options.format === 'text') {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateSource } from '../../src/cli/validate.js';
+import { validateSpec } from '../../src/compiler/validate.js';
 
 const folder = new URL('../specs/invalid/', import.meta.url);
 const files = readdirSync(folder)
@@ -27,7 +27,7 @@ describe('broken specs in test/specs/invalid', () => {
     const text = readFileSync(new URL(name, folder), 'utf8');
     const expected = expectedErrors(text);
     expect(expected.length, 'a header with at least one "# expect:" line').toBeGreaterThan(0);
-    const actual = validateSource(text, name)
+    const actual = validateSpec(text, { filename: name })
       .filter((d) => d.severity === 'error')
       .map((d) => `${d.code} ${d.line}:${d.column}`)
       .sort();
