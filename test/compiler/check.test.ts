@@ -218,3 +218,15 @@ loss: mean(a)
     ).toEqual(['MS204 12:6', 'MS302 9:6', 'MS207 10:14', 'MS202 11:14']);
   });
 });
+
+describe('locations inside quoted and block scalars', () => {
+  it('maps an expression offset to the file column through quotes', () => {
+    const e = onlyError(`${XY}graph:\n  h: "relu(x) @ W"\n`);
+    expect(e).toMatchObject({ code: 'MS202', line: 7, column: 17 });
+  });
+
+  it('maps an expression offset into a folded block scalar', () => {
+    const e = onlyError(`${XY}graph:\n  h: >-\n    relu(x)\n    + q\n`);
+    expect(e).toMatchObject({ code: 'MS202', line: 9, column: 7 });
+  });
+});
