@@ -186,7 +186,7 @@ export class ExpressionLowering {
     return this.finish(op, operands, args, attrs, expr, name);
   }
 
-  /** Materialises literal operands (an integral literal next to an int32 tensor is int32) and adds the node. */
+  /** Materialises literal operands (a whole-number literal like `2`, not `2.0`, next to an int32 tensor is int32) and adds the node. */
   private finish(
     op: string,
     operands: Operand[],
@@ -201,8 +201,7 @@ export class ExpressionLowering {
     const inputs = operands.map((o) => {
       if (o === null) return null;
       if ('name' in o) return o.name;
-      const dtype =
-        tensorDtypes.includes('int32') && Number.isInteger(o.value) ? 'int32' : 'float32';
+      const dtype = tensorDtypes.includes('int32') && o.literal.integral ? 'int32' : 'float32';
       return this.constant(o, dtype);
     });
     const nodeName = name ?? this.nextName(op);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphOf } from './lower-helper.js';
+import { graphOf, lowerYaml } from './lower-helper.js';
 
 const IRIS = `inputs:
   x: {shape: [batch, 4]}
@@ -197,5 +197,21 @@ loss: loss * 2
 `);
     expect(g.loss).toBe('loss/value');
     expect(g.nodes.map((n) => n.name)).toEqual(['loss', 'loss/value/const_1', 'loss/value']);
+  });
+});
+
+describe('number literals', () => {
+  it('are int32 only when written as whole numbers next to an int32 tensor', () => {
+    const { diagnostics } = lowerYaml(`inputs:
+  k: {shape: [3], dtype: int32}
+graph:
+  a: k * 2.0
+`);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        'MS306',
+        'mul mixes int32 and float32 operands (no implicit casts; declare the input as float32)',
+      ],
+    ]);
   });
 });
