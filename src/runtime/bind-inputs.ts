@@ -63,12 +63,24 @@ export function bindInputs(
 }
 
 function toTensor(input: GraphInput, value: InputValue): Tensor {
-  if (!(value instanceof Tensor)) return tensor(value, { dtype: input.dtype });
   const wantsInt = input.dtype === 'int32';
+  if (!(value instanceof Tensor)) return wantsInt ? toIndices(input, value) : tensor(value);
   if (wantsInt !== (value.dtype === 'int32')) {
     throw new DTypeError(
       `input '${input.name}': expected ${input.dtype}${wantsInt ? ' (class indices)' : ''}, got ${value.dtype}`,
     );
   }
   return value;
+}
+
+/** Nested arrays for an int32 input: whole numbers only (0.5 must not quietly become class 0). */
+function toIndices(input: GraphInput, value: NestedArray): Tensor {
+  const exact = tensor(value, { dtype: 'float64' });
+  const at = exact.storage.findIndex((v) => !Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1);
+  if (at >= 0) {
+    throw new DTypeError(
+      `input '${input.name}': expected int32 (class indices), got ${exact.storage[at]} at flat index ${at}`,
+    );
+  }
+  return tensor(value, { dtype: 'int32' });
 }
