@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import type { DataSpec, ScheduleSpec, TrainSpec } from '../spec/types.js';
 import { TrainingError } from './fit.js';
-import type { MetricName } from './metrics.js';
+import { type MetricName, planMetrics } from './metrics.js';
 
 /** Command-line values that override the spec's `train` section. */
 export interface TrainOverrides {
@@ -9,7 +10,7 @@ export interface TrainOverrides {
   lr?: number;
   batchSize?: number;
   seed?: number;
-  /** A CSV file to train on instead of the spec's data. */
+  /** A CSV file to train on instead of the spec's data (relative to the working directory). */
   data?: string;
 }
 
@@ -32,6 +33,8 @@ export interface ResolvedTrain {
   shuffle: boolean;
   metrics: MetricName[];
   schedule?: ScheduleSpec;
+  /** Epochs between checkpoints; the last epoch and an interruption always save. */
+  checkpoint_every: number;
 }
 
 export const TRAIN_DEFAULTS = {
@@ -49,8 +52,9 @@ function check(condition: boolean, message: string): void {
 export function resolveTrain(graph: Graph, overrides: TrainOverrides = {}): ResolvedTrain {
   const train: TrainSpec = graph.train ?? {};
   const sgd = train.optimizer?.sgd;
+  // A path on the command line is the user's, relative to where they are, not to the spec.
   const data: DataSpec = overrides.data
-    ? { ...train.data, dataset: undefined, csv: overrides.data }
+    ? { ...train.data, dataset: undefined, csv: resolve(overrides.data) }
     : { ...train.data };
   if (!data.dataset && !data.csv) {
     throw new TrainingError(
@@ -62,6 +66,7 @@ export function resolveTrain(graph: Graph, overrides: TrainOverrides = {}): Reso
       `training on ${data.csv} needs train.data.target: the column to predict`,
     );
   }
+  const epochs = overrides.epochs ?? train.epochs ?? TRAIN_DEFAULTS.epochs;
   const resolved: ResolvedTrain = {
     data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as DataSpec,
     optimizer: {
@@ -74,12 +79,13 @@ export function resolveTrain(graph: Graph, overrides: TrainOverrides = {}): Reso
         maximize: sgd?.maximize ?? false,
       },
     },
-    epochs: overrides.epochs ?? train.epochs ?? TRAIN_DEFAULTS.epochs,
+    epochs,
     batch_size: overrides.batchSize ?? train.batch_size ?? TRAIN_DEFAULTS.batch_size,
     seed: overrides.seed ?? train.seed ?? TRAIN_DEFAULTS.seed,
     shuffle: train.shuffle ?? true,
     metrics: (train.metrics ?? []) as MetricName[],
-    ...(train.schedule ? { schedule: train.schedule } : {}),
+    ...(train.schedule ? { schedule: resolveSchedule(train.schedule, epochs) } : {}),
+    checkpoint_every: train.checkpoint_every ?? 1,
   };
   const { lr } = resolved.optimizer.sgd;
   check(Number.isFinite(lr) && lr >= 0, `the learning rate must be a number >= 0, got ${lr}`);
@@ -92,5 +98,16 @@ export function resolveTrain(graph: Graph, overrides: TrainOverrides = {}): Reso
     `epochs must be a whole number >= 0, got ${resolved.epochs}`,
   );
   check(Number.isInteger(resolved.seed), `the seed must be a whole number, got ${resolved.seed}`);
+  planMetrics(graph, resolved.metrics);
   return resolved;
+}
+
+/**
+ * The schedule with its defaults written out; cosine's t_max is fixed to this run's epochs, so
+ * a resumed run that asks for more epochs keeps the curve it started on.
+ */
+function resolveSchedule(schedule: ScheduleSpec, epochs: number): ScheduleSpec {
+  if (schedule.step) return { step: { gamma: 0.1, ...schedule.step } };
+  const cosine = schedule.cosine ?? {};
+  return { cosine: { t_max: cosine.t_max ?? Math.max(1, epochs), eta_min: cosine.eta_min ?? 0 } };
 }
