@@ -8,6 +8,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { noGrad } from '../autograd/grad-mode.js';
 import {
   CosineAnnealingLR,
   type LRScheduler,
@@ -15,10 +16,18 @@ import {
   StepLR,
 } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
+import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { loadCheckpoint, restoreWeights, saveCheckpoint } from './checkpoint.js';
 import { lowerSpecText, readSpec } from './compile.js';
-import { type EpochRecord, type FitState, fit, type StepProgress, TrainingError } from './fit.js';
+import {
+  type EpochRecord,
+  type FitData,
+  type FitState,
+  fit,
+  type StepProgress,
+  TrainingError,
+} from './fit.js';
 import { Model } from './model.js';
 import { CheckpointError } from './safetensors.js';
 import { type ResolvedTrain, resolveTrain, type TrainOverrides } from './train-config.js';
@@ -98,6 +107,44 @@ function readRunState(resumeDir: string) {
   return { checkpoint, run, path };
 }
 
+/** On --resume the run goes on as it was configured; only its length may change. */
+function refuseResumeOverrides(options: TrainRunOptions): void {
+  const given = (
+    [
+      ['--lr', options.lr],
+      ['--batch-size', options.batchSize],
+      ['--seed', options.seed],
+      ['--data', options.data],
+      ['--out', options.out],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (given.length > 0) {
+    throw new TrainingError(
+      `--resume continues a run with the settings it was started with; ${given.map(([flag]) => flag).join(', ')} cannot be changed (only --epochs can); start a new run to change them`,
+    );
+  }
+}
+
+/**
+ * One row through the loss in eval mode before the run folder is made: a binding or shape
+ * mistake the data reveals is reported with nothing written. Eval mode draws no dropout
+ * numbers, so the run is the same as without this check.
+ */
+function checkFirstRow(model: Model, data: FitData): void {
+  const row = Object.fromEntries(
+    Object.entries(data).map(([name, t]) => {
+      const perRow = t.size / Math.max(1, t.shape[0] ?? 1);
+      return [name, new Tensor(t.storage.slice(0, perRow), [1, ...t.shape.slice(1)])];
+    }),
+  );
+  model.eval();
+  try {
+    noGrad(() => model.loss(row));
+  } finally {
+    model.train();
+  }
+}
+
 function checkRunFolder(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new TrainingError(
@@ -116,13 +163,18 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const text = readSpec(options.specPath);
   const compiled = lowerSpecText(text, { filename: options.specPath });
   const { graph } = compiled;
+  if (options.resume) refuseResumeOverrides(options);
   const resumed = options.resume ? readRunState(options.resume) : null;
   const train = resumed
     ? { ...resumed.run.train, epochs: options.epochs ?? resumed.run.train.epochs }
     : resolveTrain(graph, options);
+  const model = new Model(graph, { seed: train.seed });
+  // The spec is checked against the checkpoint before anything else, so a checkpoint of another
+  // spec is refused for what it is (the parameters that differ), not for its data.
+  if (resumed) restoreWeights(model, resumed.checkpoint, resumed.path);
   const knownData = resumed?.checkpoint.metadata.data as DataInfo | undefined;
   const data = prepareData(graph, train.data, options.specPath, train.seed, knownData);
-  const model = new Model(graph, { seed: train.seed });
+  checkFirstRow(model, data.train);
   const { sgd } = train.optimizer;
   const optimizer = new SGD(
     model.parameters().filter((p) => p.requiresGrad),
@@ -141,7 +193,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     options.resume ?? options.out ?? join('runs', `${graph.name}-${timestamp(new Date())}`);
   const metricsPath = join(runDir, RUN_FILES.metrics);
   if (resumed) {
-    restoreWeights(model, resumed.checkpoint, resumed.path);
     if (resumed.checkpoint.metadata.optimizer)
       optimizer.loadStateDict(resumed.checkpoint.metadata.optimizer);
     if (scheduler && resumed.checkpoint.metadata.scheduler) {
@@ -164,13 +215,16 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     writeFileAtomic(join(runDir, RUN_FILES.spec), resolvedSpec.toString());
     writeFileSync(metricsPath, '');
   }
-  const save = (state: FitState) =>
+  let savedStep = -1;
+  const save = (state: FitState) => {
+    savedStep = state.step;
     saveCheckpoint(join(runDir, RUN_FILES.checkpoint), model, optimizer, {
       specHash: compiled.hash,
       fit: { state, train } satisfies RunState,
       data: data.info,
       scheduler: scheduler?.stateDict(),
     });
+  };
   options.onStart?.({
     runDir,
     trainRows: data.trainRows,
@@ -179,47 +233,62 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     resumedAt: resumed?.run.state.step ?? 0,
   });
   const started = Date.now();
-  const result = await fit(model, data.train, {
-    epochs: train.epochs,
-    batchSize: train.batch_size,
-    optimizer,
-    scheduler,
-    seed: train.seed,
-    shuffle: train.shuffle,
-    metrics: train.metrics,
-    validationData: data.valid ?? undefined,
-    resume: resumed?.run.state,
-    onStep: options.onStep,
-    shouldStop: options.shouldStop,
-    onEpoch: (record, state) => {
-      appendFileSync(metricsPath, metricsLine(record));
-      save(state);
-      history.push(record);
-      options.onEpoch?.(record);
-    },
-  });
-  if (result.interrupted) save(result.state);
-  const last = history[history.length - 1];
-  const report = {
-    spec: options.specPath,
-    name: graph.name,
-    specHash: compiled.hash,
-    epochs: history.length,
-    steps: result.state.step,
-    interrupted: result.interrupted,
-    final: last ? { train: last.train, valid: last.valid } : null,
-    parameters: model.parameters().reduce((n, p) => n + p.size, 0),
-    data: {
-      source: data.info.source,
-      trainRows: data.trainRows,
-      validRows: data.validRows,
-      classes: data.info.classes,
-    },
-    seconds: (Date.now() - started) / 1000,
+  const every = train.checkpoint_every ?? 1;
+  const writeReport = (steps: number, interrupted: boolean, stopped?: string) => {
+    const last = history[history.length - 1];
+    const report = {
+      spec: options.specPath,
+      name: graph.name,
+      specHash: compiled.hash,
+      epochs: history.length,
+      steps,
+      interrupted,
+      ...(stopped ? { stopped } : {}),
+      final: last ? { train: last.train, valid: last.valid } : null,
+      parameters: model.parameters().reduce((n, p) => n + p.size, 0),
+      data: {
+        source: data.info.source,
+        trainRows: data.trainRows,
+        validRows: data.validRows,
+        classes: data.info.classes,
+      },
+      seconds: (Date.now() - started) / 1000,
+    };
+    writeFileAtomic(
+      join(runDir, RUN_FILES.report),
+      Buffer.from(`${JSON.stringify(report, null, 2)}\n`),
+    );
+    return report;
   };
-  writeFileAtomic(
-    join(runDir, RUN_FILES.report),
-    Buffer.from(`${JSON.stringify(report, null, 2)}\n`),
-  );
+  let stepsDone = resumed?.run.state.step ?? 0;
+  let result: Awaited<ReturnType<typeof fit>>;
+  try {
+    result = await fit(model, data.train, {
+      epochs: train.epochs,
+      batchSize: train.batch_size,
+      optimizer,
+      scheduler,
+      seed: train.seed,
+      shuffle: train.shuffle,
+      metrics: train.metrics,
+      validationData: data.valid ?? undefined,
+      resume: resumed?.run.state,
+      onStep: options.onStep,
+      shouldStop: options.shouldStop,
+      onEpoch: (record, state) => {
+        appendFileSync(metricsPath, metricsLine(record));
+        if (state.epoch % every === 0 || state.epoch >= train.epochs) save(state);
+        history.push(record);
+        stepsDone = state.step;
+        options.onEpoch?.(record);
+      },
+    });
+  } catch (error) {
+    // A run that blows up (a NaN loss) keeps its last checkpoint and says why it stopped.
+    if (error instanceof TrainingError) writeReport(stepsDone, false, error.message);
+    throw error;
+  }
+  if (savedStep !== result.state.step) save(result.state);
+  const report = writeReport(result.state.step, result.interrupted);
   return { runDir, history, interrupted: result.interrupted, report };
 }
