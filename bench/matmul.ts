@@ -1,6 +1,7 @@
 // Matmul GFLOP/s: the plain TypeScript reference, the wasm SIMD kernel, tfjs (cpu, wasm) and
 // PyTorch (1 and 2 threads). Run: npx tsx bench/matmul.ts  (prints markdown tables).
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MatmulKernel, matmulReference } from '../src/kernels/matmul.js';
 import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
@@ -99,8 +100,15 @@ function unavailable(impl: string, sizes: number[], note: string): MatmulRow[] {
 }
 
 /** Measures every implementation at every size and variant. Takes a few minutes at defaults. */
-export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<MatmulRow[]> {
+export async function benchMatmul(
+  sizes: number[] = DEFAULT_SIZES,
+  onRow: (row: MatmulRow) => void = () => {},
+): Promise<MatmulRow[]> {
   const rows: MatmulRow[] = [];
+  const add = (...measured: MatmulRow[]) => {
+    rows.push(...measured);
+    measured.forEach(onRow);
+  };
   const kernels: [string, MatmulKernel | null][] = [
     ['JS reference', matmulReference],
     ['wasm SIMD', createWasmMatmul()],
@@ -109,12 +117,12 @@ export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<Matm
   warmUpKernels(kernels.flatMap(([, k]) => (k ? [k] : [])));
   for (const [impl, kernel] of kernels) {
     if (kernel === null) {
-      rows.push(...unavailable(impl, sizes, 'dist/wasm/kernels.wasm missing: npm run build'));
+      add(...unavailable(impl, sizes, 'dist/wasm/kernels.wasm missing: npm run build'));
       continue;
     }
     for (const n of sizes) {
       for (const variant of VARIANTS) {
-        rows.push({ impl, variant, n, gflops: gflops(n, kernelSeconds(kernel, n, variant)) });
+        add({ impl, variant, n, gflops: gflops(n, kernelSeconds(kernel, n, variant)) });
       }
     }
   }
@@ -123,11 +131,12 @@ export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<Matm
       for (const variant of VARIANTS) {
         const [transA, transB] = flags(variant);
         const seconds = await tfjsMatmulSeconds(backend, n, transA, transB);
-        rows.push({ impl: `tfjs ${backend}`, variant, n, gflops: gflops(n, seconds) });
+        add({ impl: `tfjs ${backend}`, variant, n, gflops: gflops(n, seconds) });
       }
     }
   }
-  rows.push(...torchRows(1, sizes), ...torchRows(2, sizes));
+  add(...torchRows(1, sizes));
+  add(...torchRows(2, sizes));
   return rows;
 }
 
@@ -213,9 +222,14 @@ export function crossoverMarkdown(rows: CrossoverRow[]): string {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sizes = process.argv.slice(2).map(Number);
-  const rows = await benchMatmul(sizes.length > 0 ? sizes : DEFAULT_SIZES);
-  process.stdout.write(`GFLOP/s (fp32, square N×N·N×N, median)\n\n${matmulMarkdown(rows)}\n\n`);
-  process.stdout.write(
-    `Small sizes, A·B GFLOP/s\n\n${crossoverMarkdown(benchMatmulCrossover())}\n`,
-  );
+  // Other processes skew every figure; the load average says how much to trust a run.
+  const loadBefore = loadavg()[0].toFixed(2);
+  const progress = (r: MatmulRow) =>
+    process.stderr.write(`${r.impl} ${r.variant} N=${r.n}: ${r.gflops?.toFixed(2) ?? r.note}\n`);
+  const rows = await benchMatmul(sizes.length > 0 ? sizes : DEFAULT_SIZES, progress);
+  const crossover = benchMatmulCrossover();
+  const load = `1-min load average ${loadBefore} before, ${loadavg()[0].toFixed(2)} after`;
+  process.stdout.write(`GFLOP/s (fp32, square N×N·N×N, median; ${load})\n\n`);
+  process.stdout.write(`${matmulMarkdown(rows)}\n\nSmall sizes, A·B GFLOP/s\n\n`);
+  process.stdout.write(`${crossoverMarkdown(crossover)}\n`);
 }
