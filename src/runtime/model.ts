@@ -33,6 +33,7 @@ export class Model {
   private readonly plans = new Map<string, Plan>();
   private isTraining = true;
 
+  /** Throws ModelError for a node whose op the runtime lacks (a hand-edited graph, say). */
   constructor(graph: Graph, options: { seed?: number } = {}) {
     this.graph = graph;
     const seed = options.seed ?? graph.train?.seed ?? 0;
@@ -45,6 +46,8 @@ export class Model {
     for (const node of graph.nodes) {
       if (node.op === 'constant')
         this.constants.set(node.name, full([], node.attrs.value as number));
+      else if (!kernelFor(node.op))
+        throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
     }
     this.rng = new Rng(seed + 1);
   }
@@ -88,8 +91,7 @@ export class Model {
     for (const [name, c] of this.constants) values.set(name, c);
     const context = { training: this.isTraining, rng: this.rng };
     for (const node of plan.nodes) {
-      const kernel = kernelFor(node.op);
-      if (!kernel) throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
+      const kernel = kernelFor(node.op)!;
       const args = node.inputs.map((input) => values.get(input) as Tensor);
       values.set(node.name, kernel(args, node.attrs, context));
     }
