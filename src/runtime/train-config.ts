@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
 import type { DataSpec, ScheduleSpec, TrainSpec } from '../spec/types.js';
 import { TrainingError } from './fit.js';
@@ -48,14 +48,22 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new TrainingError(message);
 }
 
-/** Merges the spec's `train` section with overrides and defaults, and checks the result. */
-export function resolveTrain(graph: Graph, overrides: TrainOverrides = {}): ResolvedTrain {
+/**
+ * Merges the spec's `train` section with overrides and defaults, and checks the result. A CSV
+ * path becomes absolute (the spec's from the spec file's folder, --data's from the working
+ * directory), so spec.resolved.yaml and a resumed run find the file from anywhere.
+ */
+export function resolveTrain(
+  graph: Graph,
+  overrides: TrainOverrides = {},
+  specPath = '.',
+): ResolvedTrain {
   const train: TrainSpec = graph.train ?? {};
   const sgd = train.optimizer?.sgd;
-  // A path on the command line is the user's, relative to where they are, not to the spec.
   const data: DataSpec = overrides.data
     ? { ...train.data, dataset: undefined, csv: resolve(overrides.data) }
     : { ...train.data };
+  if (!overrides.data && data.csv) data.csv = resolve(dirname(specPath), data.csv);
   if (!data.dataset && !data.csv) {
     throw new TrainingError(
       `spec '${graph.name}' names no data: add train.data ({dataset: NAME} or {csv: PATH, target: COLUMN}) or pass --data FILE.csv`,

@@ -167,7 +167,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const resumed = options.resume ? readRunState(options.resume) : null;
   const train = resumed
     ? { ...resumed.run.train, epochs: options.epochs ?? resumed.run.train.epochs }
-    : resolveTrain(graph, options);
+    : resolveTrain(graph, options, options.specPath);
   const model = new Model(graph, { seed: train.seed });
   // The spec is checked against the checkpoint before anything else, so a checkpoint of another
   // spec is refused for what it is (the parameters that differ), not for its data.
