@@ -10,6 +10,7 @@ export const Codes = {
   notUtf8: 'MS003',
   fileTooLarge: 'MS004',
   unreadable: 'MS005',
+  tooManyErrors: 'MS006',
   yamlSyntax: 'MS010',
   tabIndent: 'MS011',
   badIndent: 'MS012',

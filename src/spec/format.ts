@@ -23,6 +23,19 @@ function painter(color: boolean): (text: string, ...styles: Style[]) => string {
 
 const GUTTER_WIDTH = 5;
 
+/** Longest source text shown on one line; longer lines show a window around the caret. */
+const WINDOW = 120;
+
+/** The part of a long line that is shown, and how many characters were cut off on the left. */
+function window(text: string, column: number): { shown: string; cut: number } {
+  if (text.length <= WINDOW) return { shown: text, cut: 0 };
+  const start = Math.max(0, Math.min(column - 1 - WINDOW / 3, text.length - WINDOW));
+  const end = start + WINDOW;
+  const left = start > 0 ? '...' : '';
+  const right = end < text.length ? '...' : '';
+  return { shown: `${left}${text.slice(start, end)}${right}`, cut: start - left.length };
+}
+
 /**
  * One diagnostic as the user reads it:
  *
@@ -32,28 +45,31 @@ const GUTTER_WIDTH = 5;
  *       |                    ^^
  * ```
  *
- * The source line is shown when `source` has it. Tabs before the caret are kept so the caret
- * lines up under the same character in a terminal.
+ * The source line is shown when `source` (the file's text, or its lines) has it; a line longer
+ * than 120 characters is cut to a window around the caret. Tabs before the caret are kept so the
+ * caret lines up under the same character in a terminal.
  */
 export function formatDiagnostic(
   diagnostic: Diagnostic,
-  source: string | undefined,
+  source: string | readonly string[] | undefined,
   options: FormatOptions = {},
 ): string {
   const paint = painter(options.color ?? false);
   const { file, line, column, length, severity, code, message } = diagnostic;
   const tone: Style = severity === 'error' ? 'red' : 'yellow';
   const head = `${paint(`${file}:${line}:${column}:`, 'bold')} ${paint(`${severity}[${code}]:`, tone, 'bold')} ${message}`;
-  const text = source?.split('\n')[line - 1]?.replace(/\r$/, '');
+  const lines = typeof source === 'string' ? source.split('\n') : source;
+  const text = lines?.[line - 1]?.replace(/\r$/, '');
   if (text === undefined) return head;
   const gutter = String(line).padStart(GUTTER_WIDTH);
   const blank = ' '.repeat(Math.max(GUTTER_WIDTH, gutter.length));
-  const lead = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
-  const width = Math.max(1, Math.min(length, text.length - (column - 1)));
+  const { shown, cut } = window(text, column);
+  const lead = shown.slice(0, column - 1 - cut).replace(/[^\t]/g, ' ');
+  const width = Math.max(1, Math.min(length, shown.length - (column - 1 - cut)));
   const caret = paint('^'.repeat(width), tone, 'bold');
   return [
     head,
-    `${paint(`${gutter} |`, 'blue')} ${text}`,
+    `${paint(`${gutter} |`, 'blue')} ${shown}`,
     `${paint(`${blank} |`, 'blue')} ${lead}${caret}`,
   ].join('\n');
 }
@@ -64,7 +80,9 @@ export function formatDiagnostics(
   sources: ReadonlyMap<string, string>,
   options: FormatOptions = {},
 ): string {
-  return diagnostics.map((d) => formatDiagnostic(d, sources.get(d.file), options)).join('\n');
+  const lines = new Map<string, string[]>();
+  for (const [file, text] of sources) lines.set(file, text.split('\n'));
+  return diagnostics.map((d) => formatDiagnostic(d, lines.get(d.file), options)).join('\n');
 }
 
 /** The same diagnostics as data: a JSON array of diagnostic objects, one field each per key. */

@@ -6,6 +6,13 @@
 /** Largest spec file, in bytes. Real specs are a few kilobytes. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
+/**
+ * Most entries (non-blank lines plus flow-collection items) in one spec. Real specs have a few
+ * hundred; the YAML parser needs tens of microseconds per entry, so this keeps parsing well
+ * under a second.
+ */
+export const MAX_SPEC_ENTRIES = 5_000;
+
 /** Deepest nesting of mappings and lists. Real specs nest about six levels. */
 export const MAX_NESTING_DEPTH = 64;
 
@@ -14,3 +21,6 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Largest single dimension of a shape (2^31 - 1); the compiler checks the total size. */
 export const MAX_DIM = 2 ** 31 - 1;
+
+/** Most errors reported for one file; past this, one MS006 says how many more there were. */
+export const MAX_ERRORS_SHOWN = 100;

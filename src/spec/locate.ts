@@ -6,7 +6,9 @@ import {
   isScalar,
   isSeq,
   type Node,
+  type Pair,
   type Scalar,
+  type YAMLMap,
 } from 'yaml';
 import type { SourceLocation } from './diagnostics.js';
 import type { LocatedSpec, SpecPath } from './located.js';
@@ -29,11 +31,26 @@ function keyName(key: unknown): string | undefined {
 /** Finds YAML nodes by spec path and turns them into file positions. */
 export class DocumentLocator {
   private readonly offsetsCache = new Map<Scalar, ScalarOffsets | null>();
+  private readonly keyIndex = new Map<YAMLMap, Map<string, Pair>>();
 
   constructor(
     private readonly doc: Document,
     readonly source: SourceText,
   ) {}
+
+  /** A mapping's pairs by key name (the first of each name), built once per mapping. */
+  private pairs(map: YAMLMap): Map<string, Pair> {
+    let index = this.keyIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items) {
+        const name = keyName(pair.key);
+        if (name !== undefined && !index.has(name)) index.set(name, pair as Pair);
+      }
+      this.keyIndex.set(map, index);
+    }
+    return index;
+  }
 
   find(path: SpecPath): Found {
     let node = this.doc.contents as Node | null;
@@ -41,7 +58,7 @@ export class DocumentLocator {
     for (const segment of path) {
       const current = isAlias(node) ? (node.resolve(this.doc) ?? null) : node;
       if (isMap(current)) {
-        const pair = current.items.find((item) => keyName(item.key) === String(segment));
+        const pair = this.pairs(current).get(String(segment));
         if (!pair) return { node: current, key, complete: false };
         node = (pair.value as Node | null) ?? null;
         key = pair.key as Node;

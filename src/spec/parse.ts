@@ -1,10 +1,17 @@
 import { type Document, isAlias, isCollection, isPair, type Node, parseDocument } from 'yaml';
 import { Codes } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
-import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from './limits.js';
+import { duplicateKeys } from './duplicate-keys.js';
+import {
+  MAX_ALIAS_COUNT,
+  MAX_ERRORS_SHOWN,
+  MAX_NESTING_DEPTH,
+  MAX_SPEC_BYTES,
+  MAX_SPEC_ENTRIES,
+} from './limits.js';
 import { DocumentLocator } from './locate.js';
 import type { LocatedSpec } from './located.js';
-import { excessiveNesting } from './nesting.js';
+import { prescan } from './prescan.js';
 import { schemaErrors } from './schema.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { SourceText } from './source-text.js';
@@ -24,7 +31,7 @@ export interface ParseSpecOptions {
 }
 
 /**
- * The estimate of `excessiveNesting` counts some things twice (block scalars, brackets in plain
+ * The estimate of `prescan` counts some things twice (block scalars, brackets in plain
  * text), so it gets twice the real limit; the exact depth is checked on the parsed tree.
  */
 const NESTING_ESTIMATE_LIMIT = 2 * MAX_NESTING_DEPTH;
@@ -40,6 +47,24 @@ function diagnosticAt(
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column;
+}
+
+/**
+ * Sorted by position, and no more than MAX_ERRORS_SHOWN errors: past that, the last one shown
+ * is followed by one MS006 that says the rest were left out.
+ */
+function capped(diagnostics: Diagnostic[]): Diagnostic[] {
+  const sorted = diagnostics.sort(byPosition);
+  const errors = sorted.filter((d) => d.severity === 'error');
+  if (errors.length <= MAX_ERRORS_SHOWN) return sorted;
+  const last = errors[MAX_ERRORS_SHOWN - 1];
+  const kept = sorted.filter((d) => byPosition(d, last) <= 0).slice(0, MAX_ERRORS_SHOWN);
+  kept.push({
+    ...last,
+    code: Codes.tooManyErrors,
+    message: `stopped after ${MAX_ERRORS_SHOWN} errors; fix these first, there are more`,
+  });
+  return kept;
 }
 
 /** The first node nested deeper than the limit (aliases are not followed), or null. */
@@ -112,7 +137,7 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
   const source = new SourceText(file, text);
   const fail = (diagnostics: Diagnostic[]): ParsedSpecDocument => ({
     located: null,
-    diagnostics: diagnostics.sort(byPosition),
+    diagnostics: capped(diagnostics),
   });
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_SPEC_BYTES) {
@@ -125,23 +150,34 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
       ),
     ]);
   }
-  const deepAt = excessiveNesting(text, NESTING_ESTIMATE_LIMIT);
-  if (deepAt !== null) {
+  const scan = prescan(text, NESTING_ESTIMATE_LIMIT);
+  if (scan.tooDeepAt !== null) {
     return fail([
       diagnosticAt(
         source,
-        deepAt,
+        scan.tooDeepAt,
         Codes.tooDeep,
         `the YAML nests more than ${MAX_NESTING_DEPTH} levels deep`,
       ),
     ]);
   }
+  if (scan.entries > MAX_SPEC_ENTRIES) {
+    return fail([
+      diagnosticAt(
+        source,
+        0,
+        Codes.fileTooLarge,
+        `spec has about ${scan.entries} entries (lines and list items); the limit is ${MAX_SPEC_ENTRIES}`,
+      ),
+    ]);
+  }
   const doc = parseDocument(text, {
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false,
   });
-  const diagnostics = [...doc.errors, ...doc.warnings].map((p) => yamlDiagnostic(p, doc, source));
-  if (doc.errors.length > 0) return fail(diagnostics);
+  const diagnostics = [...doc.errors, ...doc.warnings].map((p) => yamlDiagnostic(p, source));
+  diagnostics.push(...duplicateKeys(doc, source));
+  if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   if (doc.contents === null) {
     return fail([
       ...diagnostics,
@@ -180,10 +216,10 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
   const { data, diagnostic } = toPlainData(doc, source);
   if (diagnostic) return fail([...diagnostics, diagnostic]);
   const locator = new DocumentLocator(doc, source);
-  diagnostics.push(...schemaDiagnostics(schemaErrors(data), data, locator));
-  diagnostics.sort(byPosition);
+  // One more than can be shown, so that `capped` knows to say there were more.
+  diagnostics.push(...schemaDiagnostics(schemaErrors(data), data, locator, MAX_ERRORS_SHOWN + 1));
   const ok = diagnostics.every((d) => d.severity !== 'error');
-  return { located: ok ? locator.located(data as Spec) : null, diagnostics };
+  return { located: ok ? locator.located(data as Spec) : null, diagnostics: capped(diagnostics) };
 }
 
 /**

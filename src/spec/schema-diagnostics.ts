@@ -259,22 +259,21 @@ function finding(
  * the missing field (`shap` for `shape`), or any other key where only one field is allowed
  * (`adam` where only `sgd` may go). Reporting both would say the same thing twice.
  */
-function redundantRequired(errors: ErrorObject[]): Set<ErrorObject> {
+function redundantRequired(byPlace: Map<string, ErrorObject[]>): Set<ErrorObject> {
   const redundant = new Set<ErrorObject>();
-  for (const error of errors) {
-    if (error.keyword !== 'required') continue;
-    const missing = String((error.params as { missingProperty: string }).missingProperty);
-    const onlyField = Object.keys(propertySchemas(error.parentSchema)).length === 1;
-    const explained = errors.some(
-      (other) =>
-        other.keyword === 'additionalProperties' &&
-        other.instancePath === error.instancePath &&
-        (onlyField ||
-          suggest(String((other.params as { additionalProperty: string }).additionalProperty), [
-            missing,
-          ]) === missing),
-    );
-    if (explained) redundant.add(error);
+  for (const errors of byPlace.values()) {
+    const unknownKeys = errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .map((e) => String((e.params as { additionalProperty: string }).additionalProperty));
+    if (unknownKeys.length === 0) continue;
+    for (const error of errors) {
+      if (error.keyword !== 'required') continue;
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const onlyField = Object.keys(propertySchemas(error.parentSchema)).length === 1;
+      if (onlyField || unknownKeys.some((key) => suggest(key, [missing]) === missing)) {
+        redundant.add(error);
+      }
+    }
   }
   return redundant;
 }
@@ -282,19 +281,27 @@ function redundantRequired(errors: ErrorObject[]): Set<ErrorObject> {
 /**
  * Ajv's errors for `data` as diagnostics in plain words, placed on the YAML node they are about.
  * Noise is removed first: `if` wrappers, the inner errors of propertyNames and anyOf branches,
- * and anything else at a place whose type is already wrong.
+ * and anything else at a place whose type is already wrong. At most `limit` are made. Linear in
+ * the number of errors (a hostile spec can have thousands), given that few share one place.
  */
 export function schemaDiagnostics(
   errors: ErrorObject[],
   data: unknown,
   locator: DocumentLocator,
+  limit = Number.POSITIVE_INFINITY,
 ): Diagnostic[] {
-  const redundant = redundantRequired(errors);
-  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const byPlace = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const group = byPlace.get(error.instancePath);
+    if (group) group.push(error);
+    else byPlace.set(error.instancePath, [error]);
+  }
+  const redundant = redundantRequired(byPlace);
   const reportedType = new Set<string>();
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const error of errors) {
+    if (diagnostics.length >= limit) break;
     if (
       error.keyword === 'if' ||
       'propertyName' in error ||
@@ -303,15 +310,13 @@ export function schemaDiagnostics(
     ) {
       continue;
     }
-    if (wrongType.has(error.instancePath)) {
+    const here = byPlace.get(error.instancePath)!;
+    if (here.some((e) => e.keyword === 'type')) {
       if (error.keyword !== 'type' || reportedType.has(error.instancePath)) continue;
       reportedType.add(error.instancePath);
     }
-    const branchRequired = errors
-      .filter(
-        (e) =>
-          e.instancePath === error.instancePath && e.schemaPath.startsWith(`${error.schemaPath}/`),
-      )
+    const branchRequired = here
+      .filter((e) => e.schemaPath.startsWith(`${error.schemaPath}/`))
       .map((e) => String((e.params as { missingProperty?: string }).missingProperty ?? ''))
       .filter((name) => name !== '');
     const { code, path, where, message } = finding(error, data, locator, branchRequired);

@@ -1,36 +1,7 @@
-import { type Document, isMap, isScalar, visit, type YAMLError, type YAMLWarning } from 'yaml';
+import { type Document, isMap, isScalar, type YAMLError, type YAMLWarning } from 'yaml';
 import { Codes } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceText } from './source-text.js';
-
-interface DuplicateKey {
-  name: string;
-  start: number;
-  end: number;
-  /** Offset of the first key of that name in the same mapping. */
-  firstStart: number;
-}
-
-function duplicateKeyAt(doc: Document, offset: number): DuplicateKey | null {
-  let found = null as DuplicateKey | null;
-  visit(doc, {
-    Map(_, map) {
-      for (const pair of map.items) {
-        const key = pair.key;
-        if (!isScalar(key) || !key.range || key.range[0] !== offset) continue;
-        const name = String(key.value);
-        const first = map.items.find(
-          (item) => isScalar(item.key) && String(item.key.value) === name,
-        );
-        const firstStart = isScalar(first?.key) ? (first.key.range?.[0] ?? offset) : offset;
-        found = { name, start: key.range[0], end: key.range[1], firstStart };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
 
 /** Where an unclosed quoted string starts: the last such quote before the end yaml reached. */
 function openingQuote(text: string, offset: number, message: string): number {
@@ -40,11 +11,7 @@ function openingQuote(text: string, offset: number, message: string): number {
 }
 
 /** One YAML parse error or warning from the `yaml` package, in our words and codes. */
-export function yamlDiagnostic(
-  problem: YAMLError | YAMLWarning,
-  doc: Document,
-  source: SourceText,
-): Diagnostic {
+export function yamlDiagnostic(problem: YAMLError | YAMLWarning, source: SourceText): Diagnostic {
   let [start, end] = problem.pos;
   let code: string = Codes.yamlSyntax;
   let message = `YAML syntax error: ${problem.message.replace(/\.$/, '')}`;
@@ -79,21 +46,6 @@ export function yamlDiagnostic(
         message = `unclosed: ${problem.message.charAt(0).toLowerCase()}${problem.message.slice(1)}`;
       }
       break;
-    case 'DUPLICATE_KEY': {
-      code = Codes.duplicateKey;
-      const key = duplicateKeyAt(doc, start);
-      if (key) {
-        [start, end] = [key.start, key.end];
-        const first =
-          key.firstStart !== start
-            ? ` (first on line ${source.position(key.firstStart).line})`
-            : '';
-        message = `duplicate key '${key.name}'${first}: each key may appear once in a mapping`;
-      } else {
-        message = 'duplicate key: each key may appear once in a mapping';
-      }
-      break;
-    }
     case 'MULTIPLE_DOCS':
       code = Codes.multipleDocuments;
       message = "a spec file holds one YAML document: remove this '---' and what follows it";

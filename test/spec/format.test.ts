@@ -72,3 +72,17 @@ describe('formatDiagnosticsJson', () => {
     expect(JSON.parse(formatDiagnosticsJson([]))).toEqual([]);
   });
 });
+
+describe('long lines', () => {
+  it('shows a window around the caret, marked with dots', () => {
+    const line = `  x: {shape: [${Array(200).fill('7').join(', ')}, 0]}`;
+    const column = line.indexOf('0]') + 1;
+    const diagnostic: Diagnostic = { ...UNKNOWN, file: 'long.yaml', line: 1, column, length: 1 };
+    const [, shown, caret] = formatDiagnostics([diagnostic], new Map([['long.yaml', line]])).split(
+      '\n',
+    );
+    expect(shown.length).toBeLessThan(140);
+    expect(shown).toMatch(/^ {4}1 \| \.\.\.7, 7/);
+    expect(caret.indexOf('^')).toBe(shown.indexOf('0]'));
+  });
+});

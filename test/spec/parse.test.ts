@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/spec/diagnostics.js';
-import { MAX_NESTING_DEPTH, MAX_SPEC_BYTES } from '../../src/spec/limits.js';
+import {
+  MAX_ERRORS_SHOWN,
+  MAX_NESTING_DEPTH,
+  MAX_SPEC_BYTES,
+  MAX_SPEC_ENTRIES,
+} from '../../src/spec/limits.js';
 import { parseSpecDocument } from '../../src/spec/parse.js';
 
 const IRIS = readFileSync(new URL('../../specs/iris.yaml', import.meta.url), 'utf8');
@@ -201,5 +206,33 @@ describe('schema errors in plain words', () => {
       'modelspec: 1\nname: BAD\ninputs:\n  x: {shape: [0]}\ntrain: {epochs: 0, seed: -1}\n';
     const codes = parse(text).diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`);
     expect(codes).toEqual(['MS115@2:7', 'MS114@4:15', 'MS114@5:17', 'MS114@5:26']);
+  });
+});
+
+describe('size limits', () => {
+  it('refuses a spec with more entries than the limit', () => {
+    const items = Array(MAX_SPEC_ENTRIES + 1)
+      .fill('1')
+      .join(', ');
+    const diagnostic = only(`${TINY}description: [${items}]\n`);
+    expect(diagnostic.code).toBe('MS004');
+    expect(diagnostic.message).toContain(`the limit is ${MAX_SPEC_ENTRIES}`);
+  });
+
+  it('lists at most MAX_ERRORS_SHOWN errors, then says there are more', () => {
+    const dims = Array(MAX_ERRORS_SHOWN + 20)
+      .fill('0')
+      .join(', ');
+    const { diagnostics } = parse(`modelspec: 1\nname: a\ninputs:\n  x: {shape: [${dims}]}\n`);
+    expect(diagnostics).toHaveLength(MAX_ERRORS_SHOWN + 1);
+    expect(diagnostics.slice(0, -1).every((d) => d.code === 'MS114')).toBe(true);
+    expect(diagnostics.at(-1)).toMatchObject({ code: 'MS006', line: 4 });
+  });
+
+  it('caps duplicate keys the same way', () => {
+    const keys = Array.from({ length: MAX_ERRORS_SHOWN + 5 }, () => '  x: {shape: [1]}').join('\n');
+    const { diagnostics } = parse(`modelspec: 1\nname: a\ninputs:\n${keys}\n`);
+    expect(diagnostics.filter((d) => d.code === 'MS014')).toHaveLength(MAX_ERRORS_SHOWN);
+    expect(diagnostics.at(-1)?.code).toBe('MS006');
   });
 });
