@@ -21,11 +21,47 @@ interface Product {
   symbols: string[];
 }
 
+/** `a*(b+c)*4` -> `a`, `(b+c)`, `4`: splits at the `*`s outside parentheses. */
+function topLevelFactors(dim: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < dim.length; i += 1) {
+    if (dim[i] === '(') depth += 1;
+    else if (dim[i] === ')') depth -= 1;
+    else if (dim[i] === '*' && depth === 0) {
+      parts.push(dim.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(dim.slice(start));
+  return parts;
+}
+
+/** A symbol, a number, or a parenthesised opaque size (whose parentheses enclose all of it). */
+function isFactor(part: string): boolean {
+  if (/^[A-Za-z0-9_]+$/.test(part)) return true;
+  if (!part.startsWith('(') || !part.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < part.length - 1; i += 1) {
+    if (part[i] === '(') depth += 1;
+    else if (part[i] === ')') depth -= 1;
+    if (depth === 0) return false;
+  }
+  return true;
+}
+
+function unwrap(factor: string): string {
+  return factor.startsWith('(') && isFactor(factor) ? factor.slice(1, -1) : factor;
+}
+
 function factorsOf(dim: Dim): Product {
   if (typeof dim === 'number') return { coef: dim, symbols: [] };
   const product: Product = { coef: 1, symbols: [] };
-  // A derived product is split back into its factors; anything else is one opaque factor.
-  const parts = /^[A-Za-z0-9_]+(?:\*[A-Za-z0-9_]+)*$/.test(dim) ? dim.split('*') : [`(${dim})`];
+  // A derived product (`4*(a+b)` too) is split back into its factors, so that dividing it by
+  // 4 gives `(a+b)` again; anything else is one opaque factor.
+  const split = topLevelFactors(dim);
+  const parts = split.every(isFactor) ? split : [`(${dim})`];
   for (const part of parts) {
     if (/^\d+$/.test(part)) product.coef *= Number(part);
     else product.symbols.push(part);
@@ -35,6 +71,8 @@ function factorsOf(dim: Dim): Product {
 
 function formatProduct({ coef, symbols }: Product): Dim {
   if (symbols.length === 0 || coef === 0) return coef;
+  // One opaque factor alone is written as it came in: `(a+b)` / 1 is `a+b` again.
+  if (coef === 1 && symbols.length === 1) return unwrap(symbols[0]);
   const sorted = [...symbols].sort();
   return coef === 1 ? sorted.join('*') : [String(coef), ...sorted].join('*');
 }

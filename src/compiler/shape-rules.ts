@@ -243,7 +243,8 @@ function sliceLength(dim: Dim, start: number, end: number | null, step: number):
   if (start === 0 && end === null && step === 1) return dim;
   // A symbolic axis is assumed to be at least `end` long, as a slice of a batch usually is.
   if (start >= 0 && end !== null && end >= 0) return Math.max(0, Math.ceil((end - start) / step));
-  return `${dim}[${start}:${end ?? ''}${step === 1 ? '' : `:${step}`}]`;
+  const base = /^[A-Za-z0-9_]+$/.test(dim) ? dim : `(${dim})`;
+  return `${base}[${start}:${end ?? ''}${step === 1 ? '' : `:${step}`}]`;
 }
 
 export function sliceShape(x: ValueInfo, attrs: Attrs): Dim[] {
