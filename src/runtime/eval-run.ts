@@ -63,7 +63,12 @@ export function evalRun(options: {
     info,
   );
   const part = prepared.valid ?? prepared.train;
-  const metrics = evaluate(model, part, { metrics: train?.metrics ?? [] });
+  // The run's batch size: the loss is a mean per batch, so this gives the validation numbers
+  // of training to the last digit.
+  const metrics = evaluate(model, part, {
+    metrics: train?.metrics ?? [],
+    batchSize: train?.batch_size,
+  });
   return {
     metrics,
     rows: prepared.valid ? prepared.validRows : prepared.trainRows,
