@@ -1,14 +1,15 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { type Document, isCollection, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { Codes } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceText } from './source-text.js';
 
 /**
- * Every key that repeats an earlier key of the same mapping, reported at the repeat.
+ * Keys a spec cannot use: a list or mapping as a key (`? [a, b]`), and every key that repeats
+ * an earlier key of the same mapping, reported at the repeat.
  * Done here in one linear pass rather than by the yaml package's `uniqueKeys`, which compares
  * each key with all earlier ones (a mapping of 20,000 keys took seconds).
  */
-export function duplicateKeys(doc: Document, source: SourceText): Diagnostic[] {
+export function badKeys(doc: Document, source: SourceText): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
@@ -21,6 +22,16 @@ export function duplicateKeys(doc: Document, source: SourceText): Diagnostic[] {
         if (!isPair(pair)) continue;
         stack.push(pair.key, pair.value);
         const key = pair.key;
+        if (isCollection(key)) {
+          diagnostics.push({
+            ...source.span(key.range?.[0] ?? 0, key.range?.[1] ?? 1),
+            code: Codes.collectionKey,
+            severity: 'error',
+            message: 'a key must be a name or a string, not a list or mapping',
+            path: '',
+          });
+          continue;
+        }
         if (!isScalar(key) || !key.range) continue;
         const name = String(key.value);
         const earlier = first.get(name);

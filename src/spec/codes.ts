@@ -23,6 +23,7 @@ export const Codes = {
   notAMapping: 'MS019',
   unknownAlias: 'MS020',
   yamlWarning: 'MS021',
+  collectionKey: 'MS022',
   missingField: 'MS110',
   unknownField: 'MS111',
   wrongType: 'MS112',

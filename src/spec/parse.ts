@@ -1,7 +1,7 @@
 import { type Document, isAlias, isCollection, isPair, type Node, parseDocument } from 'yaml';
+import { badKeys } from './bad-keys.js';
 import { Codes } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
-import { duplicateKeys } from './duplicate-keys.js';
 import {
   MAX_ALIAS_COUNT,
   MAX_ERRORS_SHOWN,
@@ -173,10 +173,12 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
   }
   const doc = parseDocument(text, {
     uniqueKeys: false,
+    // The yaml package would otherwise print some warnings to the console itself.
+    logLevel: 'error',
     prettyErrors: false,
   });
   const diagnostics = [...doc.errors, ...doc.warnings].map((p) => yamlDiagnostic(p, source));
-  diagnostics.push(...duplicateKeys(doc, source));
+  diagnostics.push(...badKeys(doc, source));
   if (diagnostics.some((d) => d.severity === 'error')) return fail(diagnostics);
   if (doc.contents === null) {
     return fail([

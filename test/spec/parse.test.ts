@@ -88,6 +88,11 @@ describe('YAML errors', () => {
     expect(only('42\n').message).toContain("found the value '42'");
   });
 
+  it('refuses a list used as a key, without printing a warning', () => {
+    const diagnostic = only(`${TINY}? [a, b]\n: 1\n`);
+    expect(diagnostic).toMatchObject({ code: 'MS022', line: 5, column: 3, length: 6 });
+  });
+
   it('refuses a second document', () => {
     expect(only(`${TINY}---\nname: two\n`)).toMatchObject({ code: 'MS017', line: 5 });
   });
