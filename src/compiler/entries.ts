@@ -59,18 +59,32 @@ export function collectEntries(spec: Spec, reporter: Reporter): Entry[] {
 export function orderEntries(entries: readonly Entry[], reporter: Reporter): Entry[] {
   const byName = new Map(entries.map((e) => [e.name, e]));
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: Entry[] = [];
   const inCycle = new Set<string>();
   const order: Entry[] = [];
-  const visit = (entry: Entry): void => {
+  // An explicit stack instead of recursion: a long chain of entries must not overflow.
+  const stack: { entry: Entry; next: number }[] = [];
+  const enter = (entry: Entry) => {
     state.set(entry.name, 'visiting');
-    stack.push(entry);
-    for (const dep of entry.deps) {
+    stack.push({ entry, next: 0 });
+  };
+  for (const root of entries) {
+    if (state.has(root.name)) continue;
+    enter(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const dep = frame.entry.deps[frame.next];
+      if (dep === undefined) {
+        stack.pop();
+        state.set(frame.entry.name, 'done');
+        order.push(frame.entry);
+        continue;
+      }
+      frame.next += 1;
       const target = byName.get(dep.name);
       if (!target) continue;
       if (state.get(target.name) === 'visiting') {
-        const loop = stack.slice(stack.indexOf(target));
-        const first = loop[0];
+        const loop = stack.slice(stack.findIndex((f) => f.entry === target)).map((f) => f.entry);
+        const [first] = loop;
         const second = loop[1] ?? first;
         const closing = first.deps.find((d) => d.name === second.name)?.site ?? dep.site;
         reporter.error(
@@ -80,13 +94,9 @@ export function orderEntries(entries: readonly Entry[], reporter: Reporter): Ent
         );
         for (const member of loop) inCycle.add(member.name);
       } else if (!state.has(target.name)) {
-        visit(target);
+        enter(target);
       }
     }
-    stack.pop();
-    state.set(entry.name, 'done');
-    order.push(entry);
-  };
-  for (const entry of entries) if (!state.has(entry.name)) visit(entry);
+  }
   return order.filter((e) => !inCycle.has(e.name));
 }

@@ -5,6 +5,7 @@ import { bindCall } from './bind.js';
 import { BINARY_OPS, type Expr, type NumberExpr } from './expr/ast.js';
 import type { AttrValue } from './graph.js';
 import type { Lowering } from './lowering.js';
+import { knownNames } from './names.js';
 import { findOp, OP_CATALOG } from './op-catalog.js';
 import type { Site } from './report.js';
 
@@ -30,7 +31,7 @@ export class ExpressionLowering {
     private readonly lowering: Lowering,
     private readonly entry: string,
     private readonly path: SpecPath,
-    private readonly known: readonly string[],
+    private readonly known: ReadonlySet<string>,
   ) {}
 
   /** Lowers the whole expression; returns the root's name or null. */
@@ -111,14 +112,14 @@ export class ExpressionLowering {
 
   private reference(expr: Extract<Expr, { kind: 'name' }>): Operand {
     if (this.lowering.values.has(expr.name)) return { name: expr.name };
-    if (this.known.includes(expr.name)) return null;
+    if (this.known.has(expr.name)) return null;
     const hint = OP_CATALOG.has(expr.name)
       ? `; '${expr.name}' is an op: call it as ${expr.name}(...)`
       : didYouMean(expr.name, this.known);
     this.lowering.reporter.error(
       'MS202',
       this.site(expr),
-      `unknown name '${expr.name}' in expression${hint} (known: ${this.known.join(', ')})`,
+      `unknown name '${expr.name}' in expression${hint} ${knownNames(this.known)}`,
     );
     return null;
   }

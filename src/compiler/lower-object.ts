@@ -4,6 +4,7 @@ import type { OpObjectSpec } from '../spec/types.js';
 import { checkAttr } from './bind.js';
 import type { AttrValue } from './graph.js';
 import type { Lowering } from './lowering.js';
+import { knownNames } from './names.js';
 import { findOp, OP_CATALOG } from './op-catalog.js';
 
 /**
@@ -15,7 +16,7 @@ export function lowerOpObject(
   name: string,
   path: SpecPath,
   spec: OpObjectSpec,
-  known: readonly string[],
+  known: ReadonlySet<string>,
 ): string | null {
   const { reporter } = lowering;
   const op = findOp(spec.op);
@@ -87,11 +88,11 @@ export function lowerOpObject(
         constantDtype: 'float32',
       });
     }
-    if (!known.includes(input)) {
+    if (!known.has(input)) {
       reporter.error(
         'MS202',
         site,
-        `unknown name '${input}'${didYouMean(input, known)} (known: ${known.join(', ')})`,
+        `unknown name '${input}'${didYouMean(input, known)} ${knownNames(known)}`,
       );
       return null;
     }

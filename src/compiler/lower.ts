@@ -12,7 +12,7 @@ import { ExpressionLowering } from './lower-expr.js';
 import { lowerLayers } from './lower-layers.js';
 import { lowerOpObject } from './lower-object.js';
 import { Lowering } from './lowering.js';
-import { referencedNames } from './names.js';
+import { knownNames, referencedNames } from './names.js';
 import { CODES } from './shape-issue.js';
 
 const KIND_WORDS = {
@@ -61,8 +61,7 @@ function lowerEntry(
   lowering: Lowering,
   entry: Entry,
   spec: Spec,
-  known: readonly string[],
-  declared: ReadonlySet<string>,
+  known: ReadonlySet<string>,
 ): void {
   switch (entry.kind) {
     case 'expr':
@@ -83,14 +82,14 @@ function lowerEntry(
       lowerOpObject(lowering, entry.name, entry.path, entry.spec, known);
       return;
     case 'layers':
-      if (!known.includes(spec.layers!.from)) {
+      if (!known.has(spec.layers!.from)) {
         lowering.reporter.error(
           'MS202',
           { path: ['layers', 'from'] },
-          `unknown name '${spec.layers!.from}' in layers.from${didYouMean(spec.layers!.from, known)} (known: ${known.join(', ')})`,
+          `unknown name '${spec.layers!.from}' in layers.from${didYouMean(spec.layers!.from, known)} ${knownNames(known)}`,
         );
       }
-      lowerLayers(lowering, spec.layers!, declared);
+      lowerLayers(lowering, spec.layers!, known);
       return;
     case 'broken':
       return;
@@ -98,7 +97,7 @@ function lowerEntry(
 }
 
 /** The loss's value name: a bare name is used as is; an expression becomes node `loss` (or `loss/value` if taken). */
-function lowerLoss(spec: Spec, lowering: Lowering, known: readonly string[]): string | null {
+function lowerLoss(spec: Spec, lowering: Lowering, known: ReadonlySet<string>): string | null {
   if (spec.loss === undefined) return null;
   const path = ['loss'];
   const parsed = parseExpression(spec.loss);
@@ -107,7 +106,7 @@ function lowerLoss(spec: Spec, lowering: Lowering, known: readonly string[]): st
     return null;
   }
   const { expr } = parsed;
-  const rootName = known.includes('loss') ? 'loss/value' : 'loss';
+  const rootName = known.has('loss') ? 'loss/value' : 'loss';
   const expressions = new ExpressionLowering(lowering, rootName, path, known);
   const name =
     expr.kind === 'name' ? expressions.lowerReference(expr) : expressions.lowerRoot(expr);
@@ -171,7 +170,7 @@ function resolveOutputs(
       lowering.reporter.error(
         'MS212',
         site,
-        `output '${name}' is not a graph node${didYouMean(name, entryNames)} (graph nodes: ${entryNames.join(', ')})`,
+        `output '${name}' is not a graph node${didYouMean(name, entryNames)} ${knownNames(new Set(entryNames), 'graph nodes')}`,
       );
       return false;
     }
@@ -272,12 +271,12 @@ export function lowerSpec(located: LocatedSpec): {
   const { spec } = located;
   const lowering = new Lowering(located);
   const declared = declareNames(spec, lowering);
-  const known = [...declared.keys()];
+  const known: ReadonlySet<string> = new Set(declared.keys());
   const inputs = lowerInputs(spec, lowering);
   lowerParameters(spec, lowering);
   const entries = collectEntries(spec, lowering.reporter);
   for (const entry of orderEntries(entries, lowering.reporter)) {
-    lowerEntry(lowering, entry, spec, known, new Set(known));
+    lowerEntry(lowering, entry, spec, known);
   }
   const loss = lowerLoss(spec, lowering, known);
   const outputs = resolveOutputs(spec, lowering, entries, declared);

@@ -1,5 +1,14 @@
 import type { Expr } from './expr/ast.js';
 
+const LISTED_NAMES = 30;
+
+/** `(known: a, b, c)` for a message; a long list is cut after 30 names. */
+export function knownNames(known: ReadonlySet<string>, label = 'known'): string {
+  const names = [...known];
+  const more = names.length > LISTED_NAMES ? `, and ${names.length - LISTED_NAMES} more` : '';
+  return `(${label}: ${names.slice(0, LISTED_NAMES).join(', ')}${more})`;
+}
+
 /** Every name node an expression refers to, in source order (call names are ops, not names). */
 export function referencedNames(expr: Expr): Extract<Expr, { kind: 'name' }>[] {
   switch (expr.kind) {

@@ -52,3 +52,21 @@ describe('cycles', () => {
     expect(graph?.nodes.map((n) => n.name)).toEqual(['mid/relu_1', 'mid/const_1', 'mid', 'out']);
   });
 });
+
+describe('long chains', () => {
+  it('orders and checks 4000 chained entries without overflowing the stack', () => {
+    const lines = Array.from({ length: 4_000 }, (_, i) => `  a${i + 1}: a${i} + 1`);
+    const { graph } = lowerYaml(
+      `inputs:\n  a0: {shape: [2]}\ngraph:\n${lines.reverse().join('\n')}\n`,
+    );
+    expect(graph?.outputs).toEqual(['a4000']);
+    expect(graph?.nodes.at(-1)?.shape).toEqual([2]);
+  });
+
+  it('finds a cycle closing a long chain', () => {
+    const lines = Array.from({ length: 4_000 }, (_, i) => `  a${i}: a${(i + 1) % 4_000} * 2`);
+    expect(cycles(`graph:\n${lines.join('\n')}\ninputs:\n  x: {shape: [1]}\n`)[0]).toMatch(
+      /^a0 -> a1 -> .* -> a3999 -> a0$/,
+    );
+  });
+});

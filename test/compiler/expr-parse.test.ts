@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../src/compiler/expr/ast.js';
-import { parseExpression } from '../../src/compiler/expr/parse.js';
+import { MAX_EXPRESSION_DEPTH, parseExpression } from '../../src/compiler/expr/parse.js';
 
 /** The tree as a Lisp-like string, so precedence reads at a glance. */
 function show(expr: Expr): string {
@@ -133,5 +133,25 @@ describe('expression syntax errors point at the offending token', () => {
     expect(e.start).toBe(start);
     expect(e.length).toBe(Math.max(length, 1));
     expect(e.message).toContain(message);
+  });
+});
+
+describe('expression depth limit', () => {
+  it(`accepts ${MAX_EXPRESSION_DEPTH} levels and refuses deeper nesting without overflowing`, () => {
+    const ok = `${'('.repeat(MAX_EXPRESSION_DEPTH - 1)}x${')'.repeat(MAX_EXPRESSION_DEPTH - 1)}`;
+    expect(parseExpression(ok).ok).toBe(true);
+    for (const deep of [
+      `${'('.repeat(100_000)}x${')'.repeat(100_000)}`,
+      `${'-'.repeat(100_000)}x`,
+      Array.from({ length: 100_000 }, () => 'x').join(' + '),
+      Array.from({ length: 100_000 }, () => 'x').join(' ** '),
+      `${'relu('.repeat(50_000)}x${')'.repeat(50_000)}`,
+      `${'x.T'}${'.T'.repeat(100_000)}`,
+    ]) {
+      const e = error(deep);
+      expect(e.message).toBe(
+        `expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep; split it into several graph entries`,
+      );
+    }
   });
 });

@@ -26,8 +26,16 @@ function spanOf(first: Span, last: Span): Span {
  *   postfix := atom ('.T')*
  *   atom    := number | true | false | name | name '(' args ')' | '[' items ']' | '(' sum ')'
  */
+/**
+ * Deepest expression tree accepted. Lowering walks the tree recursively, and a spec file of a
+ * megabyte could otherwise nest deep enough to overflow the stack; real expressions nest < 20.
+ */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 class Parser {
   private at = 0;
+  private nesting = 0;
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -59,6 +67,20 @@ class Parser {
     throw new SyntaxFailure({ start: token.start, length: Math.max(token.length, 1), message });
   }
 
+  /** Records a node's height (leaves are 1) and refuses trees deeper than the limit. */
+  private built<T extends Expr>(expr: T, children: readonly Expr[]): T {
+    const height = 1 + Math.max(0, ...children.map((c) => this.heights.get(c) ?? 1));
+    if (height > MAX_EXPRESSION_DEPTH) {
+      throw new SyntaxFailure({
+        start: expr.start,
+        length: Math.max(expr.length, 1),
+        message: `expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep; split it into several graph entries`,
+      });
+    }
+    this.heights.set(expr, height);
+    return expr;
+  }
+
   private binaryLevel(ops: readonly BinaryOperator[], next: () => Expr): Expr {
     let left = next();
     for (;;) {
@@ -67,14 +89,11 @@ class Parser {
       if (!op) return left;
       this.take();
       const right = next();
-      left = {
-        kind: 'binary',
-        op,
-        opSpan: { start: token.start, length: token.length },
+      const opSpan = { start: token.start, length: token.length };
+      left = this.built({ kind: 'binary', op, opSpan, left, right, ...spanOf(left, right) }, [
         left,
         right,
-        ...spanOf(left, right),
-      };
+      ]);
     }
   }
 
@@ -86,15 +105,27 @@ class Parser {
     return this.binaryLevel(['*', '/', '@'], () => this.unary());
   }
 
+  /** Every nested operand passes through here, so this is where recursion depth is bounded. */
   private unary(): Expr {
     const token = this.peek();
-    if (token.kind === '-') {
-      this.take();
-      const operand = this.unary();
-      return { kind: 'neg', operand, ...spanOf(token, operand) };
+    if (this.nesting >= MAX_EXPRESSION_DEPTH) {
+      this.fail(
+        token,
+        `expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep; split it into several graph entries`,
+      );
     }
-    if (token.kind === '+') this.fail(token, "unary '+' is not supported; leave it out");
-    return this.power();
+    this.nesting += 1;
+    try {
+      if (token.kind === '-') {
+        this.take();
+        const operand = this.unary();
+        return this.built({ kind: 'neg', operand, ...spanOf(token, operand) }, [operand]);
+      }
+      if (token.kind === '+') this.fail(token, "unary '+' is not supported; leave it out");
+      return this.power();
+    } finally {
+      this.nesting -= 1;
+    }
   }
 
   private power(): Expr {
@@ -103,14 +134,11 @@ class Parser {
     if (token.kind !== '**') return left;
     this.take();
     const right = this.unary();
-    return {
-      kind: 'binary',
-      op: '**',
-      opSpan: { start: token.start, length: token.length },
+    const opSpan = { start: token.start, length: token.length };
+    return this.built({ kind: 'binary', op: '**', opSpan, left, right, ...spanOf(left, right) }, [
       left,
       right,
-      ...spanOf(left, right),
-    };
+    ]);
   }
 
   private postfix(): Expr {
@@ -125,7 +153,7 @@ class Parser {
         );
       }
       this.take();
-      expr = { kind: 'transpose', operand: expr, ...spanOf(expr, attr) };
+      expr = this.built({ kind: 'transpose', operand: expr, ...spanOf(expr, attr) }, [expr]);
     }
     return expr;
   }
@@ -160,7 +188,9 @@ class Parser {
         const inner = this.sum();
         const close = this.expect(')', "')'");
         // The parentheses belong to the span, so a caret under `(a + b).T` starts at `(`.
-        return { ...inner, ...spanOf(token, close) };
+        const grouped = { ...inner, ...spanOf(token, close) };
+        this.heights.set(grouped, this.heights.get(inner) ?? 1);
+        return grouped;
       }
       default:
         return this.fail(token, `expected a value, found ${describe(token)}`);
@@ -175,7 +205,7 @@ class Parser {
       this.take();
     }
     const close = this.expect(']', "',' or ']'");
-    return { kind: 'list', items, ...spanOf(open, close) };
+    return this.built({ kind: 'list', items, ...spanOf(open, close) }, items);
   }
 
   private call(callee: Token): Expr {
@@ -203,7 +233,7 @@ class Parser {
       this.take();
     }
     const close = this.expect(')', "',' or ')'");
-    return {
+    const call: Expr = {
       kind: 'call',
       callee: callee.text,
       calleeSpan: { start: callee.start, length: callee.length },
@@ -211,6 +241,7 @@ class Parser {
       keywords,
       ...spanOf(callee, close),
     };
+    return this.built(call, [...args, ...keywords.map((k) => k.value)]);
   }
 }
 
