@@ -174,7 +174,7 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
   const doc = parseDocument(text, {
     uniqueKeys: false,
     // The yaml package would otherwise print some warnings to the console itself.
-    logLevel: 'error',
+    logLevel: 'silent',
     prettyErrors: false,
   });
   const diagnostics = [...doc.errors, ...doc.warnings].map((p) => yamlDiagnostic(p, source));
