@@ -173,8 +173,9 @@ function parseChecked(text: string, file: string): ParsedSpecDocument {
   }
   const doc = parseDocument(text, {
     uniqueKeys: false,
-    // The yaml package would otherwise print some warnings to the console itself.
-    logLevel: 'silent',
+    // 'error' keeps the yaml package from printing warnings itself ('silent' would also drop
+    // the error for a second document).
+    logLevel: 'error',
     prettyErrors: false,
   });
   const diagnostics = [...doc.errors, ...doc.warnings].map((p) => yamlDiagnostic(p, source));
