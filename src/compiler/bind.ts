@@ -96,7 +96,9 @@ export function bindCall(
   const operandCount = op.listOperand ? 1 : op.operands.length;
   const required = operandCount - op.optionalOperands;
   const given = call.args.slice(0, operandCount);
-  if (given.length < required) {
+  // An operand passed by keyword is its own finding (MS207), not also a missing operand.
+  const operandKeywords = call.keywords.filter((k) => op.operands.includes(k.name)).length;
+  if (given.length + operandKeywords < required) {
     const names = op.operands.join(', ');
     issues.push({
       code: 'MS206',
@@ -121,6 +123,14 @@ export function bindCall(
   const seen = new Set<string>();
   for (const keyword of call.keywords) {
     const def = op.attrs.find((a) => a.name === keyword.name);
+    if (!def && op.operands.includes(keyword.name)) {
+      issues.push({
+        code: 'MS207',
+        message: `'${keyword.name}' is a tensor operand of ${op.name}; pass it by position: ${op.name}(${op.operands.join(', ')})`,
+        span: keyword.nameSpan,
+      });
+      continue;
+    }
     if (!def) {
       const known = op.attrs.map((a) => a.name);
       const hint =

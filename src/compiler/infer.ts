@@ -1,7 +1,7 @@
 import type { DTypeName } from '../spec/types.js';
 import { formatShape } from './dims.js';
 import type { AttrValue, Graph } from './graph.js';
-import { findOp } from './op-catalog.js';
+import { findGraphOp } from './op-catalog.js';
 import { CODES, ShapeIssue, type ValueInfo } from './shape-issue.js';
 
 /** A node before inference: what it computes, not yet what it yields. */
@@ -24,11 +24,10 @@ export function inferNode(
   attrs: Readonly<Record<string, AttrValue>>,
   constantDtype: DTypeName = 'float32',
 ): ValueInfo {
-  if (op === 'constant') return { shape: [], dtype: constantDtype };
-  if (op === 'identity') return { shape: [...args[0].shape], dtype: args[0].dtype };
-  const def = findOp(op);
+  const def = findGraphOp(op);
   if (!def) throw new ShapeIssue('MS205', `unknown op '${op}'`);
-  return def.infer(args, attrs);
+  const value = def.infer(args, attrs);
+  return op === 'constant' ? { ...value, dtype: constantDtype } : value;
 }
 
 export interface InferIssue {

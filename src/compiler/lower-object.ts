@@ -5,7 +5,7 @@ import { checkAttr } from './bind.js';
 import type { AttrValue } from './graph.js';
 import type { Lowering } from './lowering.js';
 import { knownNames } from './names.js';
-import { findOp, OP_CATALOG } from './op-catalog.js';
+import { findGraphOp, OP_CATALOG } from './op-catalog.js';
 
 /**
  * Lowers a spelled-out entry `{op, inputs, attrs}` (what `compile` prints) to one node named
@@ -19,7 +19,7 @@ export function lowerOpObject(
   known: ReadonlySet<string>,
 ): string | null {
   const { reporter } = lowering;
-  const op = findOp(spec.op);
+  const op = findGraphOp(spec.op);
   if (!op) {
     reporter.error(
       'MS205',
@@ -37,7 +37,7 @@ export function lowerOpObject(
     reporter.error(
       'MS206',
       { path: [...path, 'inputs'] },
-      `${op.name} takes ${range} inputs (${op.operands.join(', ')}), got ${given.length}`,
+      `${op.name} takes ${range} input${range === '1' ? '' : 's'}${op.operands.length ? ` (${op.operands.join(', ')})` : ''}, got ${given.length}`,
     );
     ok = false;
   }

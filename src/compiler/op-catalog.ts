@@ -38,7 +38,8 @@ export type OpFamily =
   | 'reduction'
   | 'probability'
   | 'regularisation'
-  | 'loss';
+  | 'loss'
+  | 'graph';
 
 export interface OpDef {
   name: string;
@@ -278,8 +279,28 @@ const OPS: readonly OpDef[] = [
   loss('bce_with_logits', pairwiseLoss),
 ];
 
+/** The ops a spec expression may call. */
 export const OP_CATALOG: ReadonlyMap<string, OpDef> = new Map(OPS.map((def) => [def.name, def]));
 
+/**
+ * Ops only the IR makes (number literals, bare-name entries). `compile` prints them, so an op
+ * object may spell them too; the constant's dtype is the node's own (float32 in an op object).
+ */
+const IR_OPS: ReadonlyMap<string, OpDef> = new Map(
+  [
+    op('identity', 'graph', ['input'], ([x]) => ({ shape: [...x.shape], dtype: x.dtype })),
+    op('constant', 'graph', [], () => ({ shape: [], dtype: 'float32' }), {
+      attrs: [{ name: 'value', type: 'float' }],
+    }),
+  ].map((def) => [def.name, def]),
+);
+
+/** A spec op by name. */
 export function findOp(name: string): OpDef | undefined {
   return OP_CATALOG.get(name);
+}
+
+/** Any op a Graph node may have: the spec ops and the IR's own (constant, identity). */
+export function findGraphOp(name: string): OpDef | undefined {
+  return OP_CATALOG.get(name) ?? IR_OPS.get(name);
 }

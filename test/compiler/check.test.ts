@@ -230,3 +230,15 @@ describe('locations inside quoted and block scalars', () => {
     expect(e).toMatchObject({ code: 'MS202', line: 9, column: 7 });
   });
 });
+
+describe('tensor operands passed by keyword', () => {
+  it('says to pass them by position, once', () => {
+    const e = onlyError(
+      `${XY}parameters:\n  W: {shape: [3, 4]}\ngraph:\n  h: linear(x, weight=W)\n`,
+    );
+    expect(e.code).toBe('MS207');
+    expect(e.message).toBe(
+      "'weight' is a tensor operand of linear; pass it by position: linear(input, weight, bias)",
+    );
+  });
+});

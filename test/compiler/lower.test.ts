@@ -215,3 +215,32 @@ graph:
     ]);
   });
 });
+
+describe('op objects spelling IR-only ops', () => {
+  it('accepts constant and identity, as compile prints them', () => {
+    const g = graphOf(`inputs:
+  x: {shape: [2]}
+graph:
+  two: {op: constant, attrs: {value: 2}}
+  same: {op: identity, inputs: [x]}
+  out: {op: mul, inputs: [same, two]}
+`);
+    expect(g.nodes.map((n) => [n.name, n.op, n.inputs, n.attrs, n.shape])).toEqual([
+      ['two', 'constant', [], { value: 2 }, []],
+      ['same', 'identity', ['x'], {}, [2]],
+      ['out', 'mul', ['same', 'two'], {}, [2]],
+    ]);
+  });
+
+  it('checks them like any op', () => {
+    const { diagnostics } = lowerYaml(`inputs:
+  x: {shape: [2]}
+graph:
+  c: {op: constant, inputs: [x]}
+`);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['MS206', 'constant takes 0 inputs, got 1'],
+      ['MS210', "constant needs the attribute 'value'"],
+    ]);
+  });
+});
