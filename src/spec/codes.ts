@@ -37,5 +37,3 @@ export const Codes = {
   emptyString: 'MS120',
   otherSchema: 'MS199',
 } as const;
-
-export type SpecCode = (typeof Codes)[keyof typeof Codes];
