@@ -29,6 +29,12 @@ export function planMetrics(graph: Graph, metrics: readonly MetricName[]): Metri
   }
   const [prediction, target] = lossNode.inputs;
   const op = lossNode.op;
+  const byValue = metrics.filter((m) => m === 'mse' || m === 'mae');
+  if (CLASS_LOSSES.has(op) && byValue.length > 0) {
+    throw new ModelError(
+      `metric '${byValue[0]}' compares predictions with targets value by value, but ${op}'s targets are class indices (spec '${graph.name}'); use accuracy`,
+    );
+  }
   if (metrics.includes('accuracy')) {
     if (CLASS_LOSSES.has(op))
       return { prediction, target, metrics: [...metrics], rule: 'argmax', threshold: 0 };
