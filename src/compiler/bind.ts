@@ -53,12 +53,17 @@ export function checkAttr(
   const expected = `${opName}: ${def.name} must be ${TYPE_WORDS[def.type]}`;
   const ok =
     (def.type === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
-    (def.type === 'float' && typeof value === 'number') ||
+    (def.type === 'float' && typeof value === 'number' && Number.isFinite(value)) ||
     (def.type === 'bool' && typeof value === 'boolean') ||
     (def.type === 'ints' && Array.isArray(value) && value.every(Number.isInteger)) ||
     (value === null && def.default === null);
   if (!ok) {
-    const found = value === undefined ? 'an expression' : JSON.stringify(value);
+    const found =
+      value === undefined
+        ? 'an expression'
+        : typeof value === 'number'
+          ? String(value)
+          : JSON.stringify(value);
     return { message: `${expected}, got ${found}` };
   }
   if (

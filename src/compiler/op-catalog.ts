@@ -289,9 +289,24 @@ export const OP_CATALOG: ReadonlyMap<string, OpDef> = new Map(OPS.map((def) => [
 const IR_OPS: ReadonlyMap<string, OpDef> = new Map(
   [
     op('identity', 'graph', ['input'], ([x]) => ({ shape: [...x.shape], dtype: x.dtype })),
-    op('constant', 'graph', [], () => ({ shape: [], dtype: 'float32' }), {
-      attrs: [{ name: 'value', type: 'float' }],
-    }),
+    op(
+      'constant',
+      'graph',
+      [],
+      (_, attrs) => {
+        // A number YAML or JSON cannot carry (1e999, .inf, .nan) would not survive the IR as JSON.
+        if (!Number.isFinite(attrs.value)) {
+          throw new ShapeIssue(
+            CODES.badAttr,
+            `a constant must be a finite number, got ${attrs.value}`,
+          );
+        }
+        return { shape: [], dtype: 'float32' };
+      },
+      {
+        attrs: [{ name: 'value', type: 'float' }],
+      },
+    ),
   ].map((def) => [def.name, def]),
 );
 

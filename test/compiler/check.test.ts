@@ -242,3 +242,15 @@ describe('tensor operands passed by keyword', () => {
     );
   });
 });
+
+describe('numbers the IR could not carry as JSON', () => {
+  it('refuses infinite constants and attributes', () => {
+    expect(errorsOf(`${XY}graph:\n  a: x * 1e999\n  b: clamp(x, max=1e999)\n`)).toEqual([
+      'MS209 7:10',
+      'MS209 8:19',
+    ]);
+    expect(onlyError(`${XY}graph:\n  a: x * 1e999\n`).message).toBe(
+      'a constant must be a finite number, got Infinity',
+    );
+  });
+});
