@@ -51,7 +51,8 @@ export class Lowering {
     if (tooLarge)
       this.reporter.error(tooLarge.code, { path: [...param.path, 'shape'] }, tooLarge.message);
     this.params.push(param);
-    this.values.set(param.name, value);
+    // A name declared twice (MS203) keeps its first meaning, so later findings stay about it.
+    if (!this.values.has(param.name)) this.values.set(param.name, value);
   }
 
   /** Infers and records a node; returns its name, or null when it (or an operand) failed. */
