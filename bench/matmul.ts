@@ -8,7 +8,7 @@ import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
 import { loadWasmKernels } from '../src/kernels/wasm/instance.js';
 import { sharedWorkerPool } from '../src/kernels/wasm/pool.js';
 import { tfjsMatmulSeconds } from './peers/tfjs-matmul.js';
-import { medianSecondsPerCall } from './peers/timing.js';
+import { secondsPerCall, type TimingOptions } from './peers/timing.js';
 
 export type Variant = 'A·B' | 'Aᵀ·B' | 'A·Bᵀ';
 export const VARIANTS: readonly Variant[] = ['A·B', 'Aᵀ·B', 'A·Bᵀ'];
@@ -45,20 +45,25 @@ function randomMatrix(n: number, seed: number): Float32Array {
  * one site; `warmUpKernels` has already created several, so V8 no longer specialises a closure
  * on its captured sizes (which makes whichever case is optimised first look up to 2x faster).
  */
-function kernelSeconds(kernel: MatmulKernel, n: number, variant: Variant): number {
+function kernelSeconds(
+  kernel: MatmulKernel,
+  n: number,
+  variant: Variant,
+  timing: TimingOptions,
+): number {
   const [transA, transB] = flags(variant);
   const a = randomMatrix(n, n);
   const b = randomMatrix(n, n + 1);
   const out = new Float32Array(n * n);
-  return medianSecondsPerCall((reps) => {
+  return secondsPerCall((reps) => {
     for (let r = 0; r < reps; r++) kernel(a, b, out, n, n, n, transA, transB, false);
-  });
+  }, timing);
 }
 
 function warmUpKernels(kernels: MatmulKernel[]): void {
   for (const kernel of kernels) {
     for (const n of [8, 24, 48]) {
-      for (const variant of VARIANTS) kernelSeconds(kernel, n, variant);
+      for (const variant of VARIANTS) kernelSeconds(kernel, n, variant, {});
     }
   }
 }
@@ -67,7 +72,7 @@ function gflops(n: number, seconds: number): number {
   return (2 * n * n * n) / seconds / 1e9;
 }
 
-function torchRows(threads: number, sizes: number[]): MatmulRow[] {
+function torchRows(threads: number, sizes: number[], timing: TimingOptions): MatmulRow[] {
   const impl = `PyTorch ${threads} thread${threads > 1 ? 's' : ''}`;
   const env = {
     ...process.env,
@@ -77,10 +82,20 @@ function torchRows(threads: number, sizes: number[]): MatmulRow[] {
     OMP_WAIT_POLICY: 'PASSIVE',
   };
   const script = fileURLToPath(new URL('./peers/torch_matmul.py', import.meta.url));
-  const result = spawnSync(PYTHON, [script, String(threads), ...sizes.map(String)], {
-    env,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    PYTHON,
+    [
+      script,
+      timing.clock ?? 'wall',
+      timing.statistic ?? 'median',
+      String(threads),
+      ...sizes.map(String),
+    ],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
     const why = result.error?.message ?? result.stderr.trim().split('\n').pop() ?? 'failed';
     return unavailable(impl, sizes, `PyTorch unavailable (${why})`);
@@ -99,11 +114,23 @@ function unavailable(impl: string, sizes: number[], note: string): MatmulRow[] {
   );
 }
 
-/** Measures every implementation at every size and variant. Takes a few minutes at defaults. */
-export async function benchMatmul(
-  sizes: number[] = DEFAULT_SIZES,
-  onRow: (row: MatmulRow) => void = () => {},
-): Promise<MatmulRow[]> {
+export interface MatmulBenchOptions {
+  sizes?: number[];
+  /**
+   * Clock and statistic (default: wall clock, median). With the CPU clock, which keeps
+   * one-thread figures honest on a loaded machine, multi-threaded rows are left out.
+   */
+  timing?: TimingOptions;
+  /** Called with each row as soon as it is measured (progress). */
+  onRow?: (row: MatmulRow) => void;
+}
+
+/** Measures every implementation at every size and variant. Takes several minutes at defaults. */
+export async function benchMatmul({
+  sizes = DEFAULT_SIZES,
+  timing = {},
+  onRow = () => {},
+}: MatmulBenchOptions = {}): Promise<MatmulRow[]> {
   const rows: MatmulRow[] = [];
   const add = (...measured: MatmulRow[]) => {
     rows.push(...measured);
@@ -112,8 +139,9 @@ export async function benchMatmul(
   const kernels: [string, MatmulKernel | null][] = [
     ['JS reference', matmulReference],
     ['wasm SIMD', createWasmMatmul()],
-    ['wasm SIMD 2 threads', threadedWasmMatmul()],
   ];
+  const wall = timing.clock !== 'cpu';
+  if (wall) kernels.push(['wasm SIMD 2 threads', threadedWasmMatmul()]);
   warmUpKernels(kernels.flatMap(([, k]) => (k ? [k] : [])));
   for (const [impl, kernel] of kernels) {
     if (kernel === null) {
@@ -122,7 +150,7 @@ export async function benchMatmul(
     }
     for (const n of sizes) {
       for (const variant of VARIANTS) {
-        add({ impl, variant, n, gflops: gflops(n, kernelSeconds(kernel, n, variant)) });
+        add({ impl, variant, n, gflops: gflops(n, kernelSeconds(kernel, n, variant, timing)) });
       }
     }
   }
@@ -130,13 +158,13 @@ export async function benchMatmul(
     for (const n of sizes) {
       for (const variant of VARIANTS) {
         const [transA, transB] = flags(variant);
-        const seconds = await tfjsMatmulSeconds(backend, n, transA, transB);
+        const seconds = await tfjsMatmulSeconds(backend, n, transA, transB, timing);
         add({ impl: `tfjs ${backend}`, variant, n, gflops: gflops(n, seconds) });
       }
     }
   }
-  add(...torchRows(1, sizes));
-  add(...torchRows(2, sizes));
+  add(...torchRows(1, sizes, timing));
+  if (wall) add(...torchRows(2, sizes, timing));
   return rows;
 }
 
@@ -153,36 +181,37 @@ export interface CrossoverRow {
   n: number;
   /**
    * GFLOP/s of the JS reference, the wasm kernel, the wasm gemm on operands already in wasm
-   * memory (no copies), and the wasm kernel with 2 threads.
+   * memory (no copies), and the wasm kernel with 2 threads (null when timing CPU time).
    */
   reference: number;
   wasm: number;
   wasmResident: number;
-  wasm2Threads: number;
+  wasm2Threads: number | null;
 }
 
 /**
- * Small square sizes, to find where the wasm kernel starts beating the JS reference and how
- * much of its time goes to copying operands in and out ("resident" skips the copies).
+ * Small square sizes, to find where the wasm kernel starts beating the JS reference, how much
+ * of its time goes to copying operands in and out, and where a second thread starts to pay.
  */
 export function benchMatmulCrossover(
   sizes = [2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128],
+  timing: TimingOptions = {},
 ): CrossoverRow[] {
   const wasm = createWasmMatmul();
-  const wasm2 = threadedWasmMatmul();
+  const wasm2 = timing.clock !== 'cpu' ? threadedWasmMatmul() : null;
   const kernels = loadWasmKernels();
-  if (wasm === null || wasm2 === null || kernels === null) return [];
-  warmUpKernels([matmulReference, wasm, wasm2]);
+  if (wasm === null || kernels === null) return [];
+  warmUpKernels(wasm2 ? [matmulReference, wasm, wasm2] : [matmulReference, wasm]);
   return sizes.map((n) => {
-    const reference = gflops(n, kernelSeconds(matmulReference, n, 'A·B'));
-    const wasmGflops = gflops(n, kernelSeconds(wasm, n, 'A·B'));
+    const reference = gflops(n, kernelSeconds(matmulReference, n, 'A·B', timing));
+    const wasmGflops = gflops(n, kernelSeconds(wasm, n, 'A·B', timing));
     const [aOff, bOff, cOff] = kernels.layout([n * n, n * n, n * n]);
     const { gemm } = kernels.exports;
-    const resident = medianSecondsPerCall((reps) => {
-      for (let r = 0; r < reps; r++)
-        gemm(aOff, bOff, cOff, n, n, n, false, false, false, kernels.scratch(0));
-    });
-    const wasm2Threads = gflops(n, kernelSeconds(wasm2, n, 'A·B'));
+    const scratch = kernels.scratch(0);
+    const resident = secondsPerCall((reps) => {
+      for (let r = 0; r < reps; r++) gemm(aOff, bOff, cOff, n, n, n, false, false, false, scratch);
+    }, timing);
+    const wasm2Threads = wasm2 ? gflops(n, kernelSeconds(wasm2, n, 'A·B', timing)) : null;
     return { n, reference, wasm: wasmGflops, wasmResident: gflops(n, resident), wasm2Threads };
   });
 }
@@ -214,22 +243,36 @@ export function crossoverMarkdown(rows: CrossoverRow[]): string {
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.n} | ${[r.reference, r.wasm, r.wasmResident, r.wasm2Threads].map((g) => g.toFixed(2)).join(' | ')} |`,
+      `| ${r.n} | ${[r.reference, r.wasm, r.wasmResident, r.wasm2Threads].map((g) => g?.toFixed(2) ?? '–').join(' | ')} |`,
     );
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = process.argv.slice(2).map(Number);
-  // Other processes skew every figure; the load average says how much to trust a run.
+  // Usage: npx tsx bench/matmul.ts [--cpu] [--best] [--crossover] [N ...]
+  const args = process.argv.slice(2);
+  const timing: TimingOptions = {
+    clock: args.includes('--cpu') ? 'cpu' : 'wall',
+    statistic: args.includes('--best') ? 'best' : 'median',
+  };
+  const sizes = args.filter((a) => !a.startsWith('--')).map(Number);
+  // Other processes skew the figures; the load average says how much to trust a run.
   const loadBefore = loadavg()[0].toFixed(2);
-  const progress = (r: MatmulRow) =>
-    process.stderr.write(`${r.impl} ${r.variant} N=${r.n}: ${r.gflops?.toFixed(2) ?? r.note}\n`);
-  const rows = await benchMatmul(sizes.length > 0 ? sizes : DEFAULT_SIZES, progress);
-  const crossover = benchMatmulCrossover();
-  const load = `1-min load average ${loadBefore} before, ${loadavg()[0].toFixed(2)} after`;
-  process.stdout.write(`GFLOP/s (fp32, square N×N·N×N, median; ${load})\n\n`);
-  process.stdout.write(`${matmulMarkdown(rows)}\n\nSmall sizes, A·B GFLOP/s\n\n`);
-  process.stdout.write(`${crossoverMarkdown(crossover)}\n`);
+  const out: string[] = [];
+  if (!args.includes('--crossover')) {
+    const progress = (r: MatmulRow) =>
+      process.stderr.write(`${r.impl} ${r.variant} N=${r.n}: ${r.gflops?.toFixed(2) ?? r.note}\n`);
+    const rows = await benchMatmul({
+      sizes: sizes.length > 0 ? sizes : undefined,
+      timing,
+      onRow: progress,
+    });
+    out.push(`GFLOP/s, fp32 N×N·N×N\n\n${matmulMarkdown(rows)}`);
+  }
+  const crossover = benchMatmulCrossover(undefined, timing);
+  out.push(`Small sizes, A·B GFLOP/s\n\n${crossoverMarkdown(crossover)}`);
+  const load = `${loadBefore} before, ${loadavg()[0].toFixed(2)} after`;
+  out.push(`Timed with the ${timing.clock} clock, ${timing.statistic} of samples; load ${load}.`);
+  process.stdout.write(`${out.join('\n\n')}\n`);
 }

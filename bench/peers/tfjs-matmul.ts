@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { medianSecondsPerCall } from './timing.js';
+import { secondsPerCall, type TimingOptions } from './timing.js';
 
 export type TfjsBackend = 'cpu' | 'wasm';
 
@@ -14,19 +14,20 @@ export async function tfjsMatmulSeconds(
   n: number,
   transA: boolean,
   transB: boolean,
+  timing: TimingOptions = {},
 ): Promise<number> {
   await tf.setBackend(backend);
   await tf.ready();
   const a = tf.randomUniform([n, n], 0, 1, 'float32', n);
   const b = tf.randomUniform([n, n], 0, 1, 'float32', n + 1);
   try {
-    return medianSecondsPerCall((reps) => {
+    return secondsPerCall((reps) => {
       for (let r = 0; r < reps; r++) {
         const c = tf.matMul(a, b, transA, transB);
         c.dataSync();
         c.dispose();
       }
-    });
+    }, timing);
   } finally {
     a.dispose();
     b.dispose();

@@ -91,6 +91,8 @@ const PAGE_BYTES = 65536;
 /** The module declares this maximum (scripts/build-wasm.mjs); shared memory must have one. */
 const MAX_PAGES = 65536;
 const MAX_THREADS = 16;
+/** Below this many elements a loop copies faster than TypedArray#set (which also needs a view). */
+const SMALL_COPY = 64;
 
 /**
  * The compiled module sits in dist/wasm/, two levels above this file both in src/kernels/wasm
@@ -137,12 +139,9 @@ function arena(module: object, memory: WasmMemory, exports: KernelExports): Wasm
   const scratchBytes = align(exports.gemmWorkBytes(), 64);
   const firstScratch = align(exports.heapBase(), 64);
   const operands = firstScratch + scratchAreas * scratchBytes;
+  // Only this arena grows the memory (workers never do), so the view and capacity can be kept
+  // here instead of asking memory.buffer, which is slow for shared memory, on every call.
   let view = new Float32Array(memory.buffer);
-  const heap = (): Float32Array => {
-    // Growing memory gives memory.buffer a new, longer buffer object; rebuild the view lazily.
-    if (view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
-    return view;
-  };
   return {
     exports,
     module,
@@ -156,15 +155,27 @@ function arena(module: object, memory: WasmMemory, exports: KernelExports): Wasm
         offsets.push(end);
         end = align(end + 4 * length, 16);
       }
-      const have = memory.buffer.byteLength;
-      if (end > have) memory.grow(Math.ceil((end - have) / PAGE_BYTES));
+      if (end > view.byteLength) {
+        memory.grow(Math.ceil((end - view.byteLength) / PAGE_BYTES));
+        view = new Float32Array(memory.buffer);
+      }
       return offsets;
     },
     write(src, length, at) {
-      heap().set(src.length === length ? src : src.subarray(0, length), at >> 2);
+      const base = at >> 2;
+      if (length <= SMALL_COPY) {
+        for (let i = 0; i < length; i++) view[base + i] = src[i];
+      } else {
+        view.set(src.length === length ? src : src.subarray(0, length), base);
+      }
     },
     read(at, length, dst) {
-      dst.set(heap().subarray(at >> 2, (at >> 2) + length));
+      const base = at >> 2;
+      if (length <= SMALL_COPY) {
+        for (let i = 0; i < length; i++) dst[i] = view[base + i];
+      } else {
+        dst.set(view.subarray(base, base + length));
+      }
     },
   };
 }
