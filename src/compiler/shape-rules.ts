@@ -207,23 +207,34 @@ export function flattenShape(x: ValueInfo, attrs: Attrs): Dim[] {
   ];
 }
 
+/**
+ * How shape `a` differs from `b` axis by axis (axis `skip` aside): undefined when equal.
+ * `symbolic` when every difference involves a symbol, i.e. the sizes may agree but cannot be
+ * proven to; `note` then names them for the message.
+ */
+function difference(
+  a: readonly Dim[],
+  b: readonly Dim[],
+  skip = -1,
+): { symbolic: boolean; note: string } | undefined {
+  if (a.length !== b.length) return { symbolic: false, note: '' };
+  const pairs = a.flatMap((d, k) => (k !== skip && d !== b[k] ? [[d, b[k]]] : []));
+  if (pairs.length === 0) return undefined;
+  const symbolic = pairs.every(([x, y]) => typeof x === 'string' || typeof y === 'string');
+  const listed = pairs.map(([x, y]) => `${x} vs ${y}`).join(', ');
+  return { symbolic, note: symbolic ? ` (${listed} cannot be proven equal)` : '' };
+}
+
 export function concatShape(parts: readonly ValueInfo[], attrs: Attrs): Dim[] {
   const first = parts[0];
   requireRank('concat', first, 1, 'tensors of at least 1 axis');
   const axis = axisOf('concat', 'axis', attrs.axis as number, first);
   parts.forEach((part, i) => {
-    const fits =
-      part.shape.length === first.shape.length &&
-      part.shape.every((d, k) => k === axis || d === first.shape[k]);
-    if (!fits) {
-      const k = part.shape.findIndex((d, j) => j !== axis && d !== first.shape[j]);
-      const symbolic =
-        part.shape.length === first.shape.length &&
-        k >= 0 &&
-        mismatchCode(part.shape[k], first.shape[k], '') !== '';
+    const diff = difference(part.shape, first.shape, axis);
+    if (diff) {
       throw new ShapeIssue(
-        symbolic ? CODES.symbolic : CODES.concat,
-        `concat along axis ${attrs.axis}: ${formatShape(part.shape)} does not fit ${formatShape(first.shape)} (all axes but the concat axis must agree)`,
+        diff.symbolic ? CODES.symbolic : CODES.concat,
+        `concat along axis ${attrs.axis}: ${formatShape(part.shape)} does not fit ${formatShape(first.shape)} (all axes but the concat axis must agree)${diff.note}`,
         i,
       );
     }
@@ -272,18 +283,11 @@ export function reduceShape(op: string, x: ValueInfo, attrs: Attrs): Dim[] {
 /** mse_loss and friends: input and target of one shape, both float32. */
 export function pairwiseLoss(op: string, input: ValueInfo, target: ValueInfo): Dim[] {
   requireFloat(op, [input, target], ['input', 'target']);
-  const same =
-    input.shape.length === target.shape.length &&
-    input.shape.every((d, k) => d === target.shape[k]);
-  if (!same) {
-    const k = input.shape.findIndex((d, j) => d !== target.shape[j]);
-    const symbolic =
-      input.shape.length === target.shape.length &&
-      k >= 0 &&
-      (typeof input.shape[k] === 'string' || typeof target.shape[k] === 'string');
+  const diff = difference(input.shape, target.shape);
+  if (diff) {
     throw new ShapeIssue(
-      symbolic ? CODES.symbolic : CODES.lossTarget,
-      `${op} needs input and target of one shape, got ${formatShape(input.shape)} and ${formatShape(target.shape)}${symbolic ? ` (${input.shape[k]} vs ${target.shape[k]} cannot be proven equal)` : ''}`,
+      diff.symbolic ? CODES.symbolic : CODES.lossTarget,
+      `${op} needs input and target of one shape, got ${formatShape(input.shape)} and ${formatShape(target.shape)}${diff.note}`,
       1,
     );
   }
@@ -302,14 +306,11 @@ export function classLoss(op: string, input: ValueInfo, target: ValueInfo): Dim[
     );
   }
   const expected = input.shape.length === 1 ? [] : input.shape.filter((_, k) => k !== 1);
-  const k = expected.findIndex((d, j) => d !== target.shape[j]);
-  if (expected.length !== target.shape.length || k >= 0) {
-    const symbolic =
-      expected.length === target.shape.length &&
-      (typeof expected[k] === 'string' || typeof target.shape[k] === 'string');
+  const diff = difference(expected, target.shape);
+  if (diff) {
     throw new ShapeIssue(
-      symbolic ? CODES.symbolic : CODES.lossTarget,
-      `${op}: scores ${formatShape(input.shape)} need a target of shape ${formatShape(expected)}, got ${formatShape(target.shape)}${symbolic ? ` (${expected[k]} vs ${target.shape[k]} cannot be proven equal)` : ''}`,
+      diff.symbolic ? CODES.symbolic : CODES.lossTarget,
+      `${op}: scores ${formatShape(input.shape)} need a target of shape ${formatShape(expected)}, got ${formatShape(target.shape)}${diff.note}`,
       1,
     );
   }

@@ -247,7 +247,7 @@ describe('every mismatch kind', () => {
       [f('batch', 3), f('n', 3)],
       { axis: 1 },
       'MS310',
-      'concat along axis 1: [n, 3] does not fit [batch, 3] (all axes but the concat axis must agree)',
+      'concat along axis 1: [n, 3] does not fit [batch, 3] (all axes but the concat axis must agree) (n vs batch cannot be proven equal)',
     ],
     [
       'sum',
@@ -299,6 +299,13 @@ describe('every mismatch kind', () => {
       {},
       'MS310',
       'l1_loss needs input and target of one shape, got [batch] and [n] (batch vs n cannot be proven equal)',
+    ],
+    [
+      'mse_loss',
+      [f('batch', 3), f('n', 4)],
+      {},
+      'MS308',
+      'mse_loss needs input and target of one shape, got [batch, 3] and [n, 4]',
     ],
     ['clamp', [f(3)], {}, 'MS209', 'clamp needs min=, max= or both'],
     ['clamp', [f(3)], { min: 2, max: 1 }, 'MS209', 'clamp: min=2 is greater than max=1'],
