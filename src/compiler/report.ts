@@ -1,13 +1,7 @@
 import type { Diagnostic, Severity, SourceLocation } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
+import { pointer } from '../spec/schema-diagnostics.js';
 import type { Span } from './expr/ast.js';
-
-/** JSON pointer (RFC 6901) of a spec path, as Diagnostic.path wants it. */
-export function pointer(path: SpecPath): string {
-  return path
-    .map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`)
-    .join('');
-}
 
 /**
  * Where a finding is: a YAML node (`path`), optionally narrowed to a span of the expression
