@@ -129,7 +129,14 @@ function instantiate(): WasmKernels | null {
     if (err instanceof wasm.CompileError) return null;
     throw err;
   }
-  const memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  let memory: WasmMemory;
+  try {
+    memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  } catch (err) {
+    // Shared memory reserves its maximum up front; a capped address space refuses it.
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
   const exports = new wasm.Instance(module, { env: { memory } }).exports as KernelExports;
   return arena(module, memory, exports);
 }
