@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inferShapes } from '../../src/compiler/infer.js';
 import { graphOf, lowerYaml } from './lower-helper.js';
 
 const IRIS = `inputs:
@@ -46,6 +47,14 @@ describe('lowering to the Graph IR', () => {
   it('is plain JSON', () => {
     const g = graphOf(IRIS);
     expect(JSON.parse(JSON.stringify(g))).toEqual(g);
+  });
+
+  it('re-infers to the same shapes with inferShapes (as a loaded graph would be checked)', () => {
+    const g = graphOf(IRIS);
+    const { values, issues } = inferShapes(JSON.parse(JSON.stringify(g)));
+    expect(issues).toEqual([]);
+    for (const node of g.nodes)
+      expect(values.get(node.name)).toEqual({ shape: node.shape, dtype: node.dtype });
   });
 
   it('records where each node comes from', () => {
