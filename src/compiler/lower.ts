@@ -4,7 +4,7 @@ import { didYouMean } from '../spec/suggest.js';
 import type { Spec } from '../spec/types.js';
 import { collectEntries, type Entry, orderEntries } from './entries.js';
 import { parseExpression } from './expr/parse.js';
-import { torchFan, usageFan } from './fan.js';
+import { firstContractions, torchFan, usageFan } from './fan.js';
 import type { Graph, GraphInput, GraphParameter } from './graph.js';
 import { sizeIssue } from './infer.js';
 import { resolveInit } from './init.js';
@@ -220,6 +220,7 @@ function finishParameters(
   named: ReadonlySet<string> | null,
 ): GraphParameter[] {
   const settled = lowering.reporter.errorCount === 0;
+  const uses = firstContractions(nodes);
   return lowering.params.flatMap((param) => {
     const declared = param.path[0] === 'parameters';
     if (declared && named && !named.has(param.name)) {
@@ -238,7 +239,7 @@ function finishParameters(
     let init: GraphParameter['init'];
     if ('resolved' in param.init) init = param.init.resolved;
     else {
-      const fan = usageFan(param.name, param.shape, nodes) ?? torchFan(param.shape);
+      const fan = usageFan(param.name, param.shape, uses) ?? torchFan(param.shape);
       const result = resolveInit(param.init.spec, fan);
       if ('message' in result) {
         const path = param.init.spec === undefined ? param.path : [...param.path, 'init'];
