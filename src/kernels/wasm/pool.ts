@@ -12,7 +12,7 @@ type RowFunction = (...args: [...RowArgs, number, number, number]) => void;
 
 /**
  * Control block (a SharedArrayBuffer). Per worker i, int32 words at 4i: SEQ (job number posted
- * to it, -1 stops it), READY, DONE (last job finished, negated if the kernel threw); from
+ * to it), READY, DONE (last job finished, negated if the kernel threw); from
  * argsByte, per worker 12 float64s: the 9 kernel arguments, rowStart, rowEnd, kernel id.
  * Each worker has its own job number, so a worker is only woken for work it was given.
  */
@@ -34,31 +34,37 @@ const ROW_QUANTUM = 4;
  * one thread with the same operation order as a single-threaded call: results are bit-identical.
  */
 export class WorkerPool {
+  private readonly control: SharedArrayBuffer;
   private readonly ints: Int32Array;
   private readonly args: Float64Array;
   private readonly functions: RowFunction[];
   private readonly workers: Worker[] = [];
+  private readonly capacity: number;
   private seq = 0;
 
-  constructor(
-    private readonly kernels: WasmKernels,
-    workerCount: number,
-  ) {
-    const count = Math.max(0, Math.min(workerCount, kernels.scratchAreas - 1));
-    const control = new SharedArrayBuffer(LAYOUT.argsByte + 8 * LAYOUT.argsPerWorker * count);
-    this.ints = new Int32Array(control);
-    this.args = new Float64Array(control, LAYOUT.argsByte);
+  constructor(private readonly kernels: WasmKernels) {
+    this.capacity = kernels.scratchAreas - 1;
+    this.control = new SharedArrayBuffer(
+      LAYOUT.argsByte + 8 * LAYOUT.argsPerWorker * this.capacity,
+    );
+    this.ints = new Int32Array(this.control);
+    this.args = new Float64Array(this.control, LAYOUT.argsByte);
     const { gemmRows, linearRows } = kernels.exports;
     this.functions = [gemmRows, linearRows] as unknown as RowFunction[];
-    for (let i = 0; i < count; i++) {
+  }
+
+  /** Starts workers until there are `count` (at most one per spare scratch area). */
+  grow(count: number): void {
+    while (this.workers.length < Math.min(count, this.capacity)) {
+      const index = this.workers.length;
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: {
-          module: kernels.module,
-          memory: kernels.memory,
-          control,
-          index: i,
-          scratch: kernels.scratch(i + 1),
+          module: this.kernels.module,
+          memory: this.kernels.memory,
+          control: this.control,
+          index,
+          scratch: this.kernels.scratch(index + 1),
           layout: LAYOUT,
         },
       });
@@ -124,15 +130,6 @@ export class WorkerPool {
     for (const worker of helpers) this.join(worker, seq);
   }
 
-  /** Stops the workers (each exits after its current job). */
-  close(): void {
-    for (let i = 0; i < this.workers.length; i++) {
-      const seqAt = i * LAYOUT.wordsPerWorker + LAYOUT.seq;
-      Atomics.store(this.ints, seqAt, -1);
-      Atomics.notify(this.ints, seqAt);
-    }
-  }
-
   private join(worker: number, seq: number): void {
     const at = worker * LAYOUT.wordsPerWorker + LAYOUT.done;
     let status = Atomics.load(this.ints, at);
@@ -146,15 +143,9 @@ export class WorkerPool {
 
 let shared: WorkerPool | undefined;
 
-/**
- * The process-wide pool, with at least `workers` workers (bounded by the scratch areas). A
- * request for more workers than the current pool has replaces it; the old workers exit.
- */
+/** The process-wide pool, grown to at least `workers` workers (bounded by the scratch areas). */
 export function sharedWorkerPool(kernels: WasmKernels, workers: number): WorkerPool {
-  const wanted = Math.min(workers, kernels.scratchAreas - 1);
-  if (shared === undefined || shared.size < wanted) {
-    shared?.close();
-    shared = new WorkerPool(kernels, wanted);
-  }
+  shared ??= new WorkerPool(kernels);
+  shared.grow(workers);
   return shared;
 }

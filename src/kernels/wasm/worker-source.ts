@@ -22,7 +22,6 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ints, seqAt, seen);
   seen = Atomics.load(ints, seqAt);
-  if (seen < 0) break;
   let status = seen;
   try {
     functions[args[11]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], scratch, args[9], args[10]);
