@@ -83,4 +83,18 @@ describe('wasm kernels on two threads', () => {
     expect(differences(one, two)).toBe(0);
     expect(one.some((v) => v > 0)).toBe(true);
   });
+
+  it('kernels created with different thread counts share the pool and keep working', () => {
+    const wider = createWasmMatmul({ threads: 4 })!;
+    const [m, k, n] = [120, 100, 90];
+    const a = randomArray(m * k, 11);
+    const b = randomArray(k * n, 12);
+    const expected = new Float32Array(m * n);
+    single(a, b, expected, m, k, n, false, false, false);
+    for (const kernel of [wider, threaded]) {
+      const out = new Float32Array(m * n);
+      kernel(a, b, out, m, k, n, false, false, false);
+      expect(differences(out, expected)).toBe(0);
+    }
+  });
 });
