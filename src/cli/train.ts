@@ -66,6 +66,11 @@ export const register: RegisterCommand = (program, { io, exit }) => {
             io.stderr(
               `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows, ${epochs} epochs${resumed}\nrun folder: ${info.runDir}\n`,
             );
+            if (info.specChanged) {
+              io.stderr(
+                'warning: the spec has changed since this run started (its parameters still fit); the run goes on with the new graph and its original train settings\n',
+              );
+            }
           },
           onStep: progress
             ? (p: StepProgress) => {

@@ -52,6 +52,8 @@ export interface TrainRunOptions extends TrainOverrides {
     validRows: number;
     train: ResolvedTrain;
     resumedAt: number;
+    /** On --resume: the spec's text is not the one the checkpoint was written with. */
+    specChanged: boolean;
   }) => void;
   onEpoch?: (record: EpochRecord) => void;
   onStep?: (progress: StepProgress) => void;
@@ -231,6 +233,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     validRows: data.validRows,
     train,
     resumedAt: resumed?.run.state.step ?? 0,
+    specChanged: resumed !== null && resumed.checkpoint.metadata.specHash !== compiled.hash,
   });
   const started = Date.now();
   const every = train.checkpoint_every ?? 1;
