@@ -146,6 +146,23 @@ describe('modelspec train: options', () => {
   });
 });
 
+describe('modelspec train --resume', () => {
+  it('warns when the spec text changed since the run started, and goes on', async () => {
+    const spec = flowersSpec(dir.path, 'edited.yaml');
+    const out = dir.join('edited-run');
+    expect((await runCli(['train', spec, '--epochs', '1', '--out', out])).code).toBe(0);
+    const same = await runCli(['train', spec, '--resume', out, '--epochs', '2']);
+    expect(same.code).toBe(0);
+    expect(same.stderr).not.toContain('warning');
+    flowersSpec(dir.path, 'edited.yaml', [['    - relu\n', '    - tanh\n']]);
+    const changed = await runCli(['train', spec, '--resume', out, '--epochs', '3']);
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).toContain(
+      'warning: the spec has changed since this run started (its parameters still fit)',
+    );
+  });
+});
+
 describe('modelspec train: mistakes', () => {
   /** Exit 1, one line on stderr, nothing on stdout, and no run folder made. */
   async function refused(args: string[], message: string | RegExp) {

@@ -173,6 +173,42 @@ describe('trainRun: CSV data', () => {
   });
 });
 
+describe('trainRun: binding columns to inputs', () => {
+  // The target input comes first: the default rule (features to the first float input) fails,
+  // naming the shapes; train.data.bind says which is which.
+  const spec = (bind: string) => `modelspec: 1
+name: bound
+inputs:
+  target: {shape: [batch, 1]}
+  features: {shape: [batch, 3]}
+parameters:
+  w: {shape: [3, 1], init: zeros}
+graph:
+  prediction: features @ w
+loss: mse_loss(prediction, target)
+train:
+  data: {dataset: linear${bind}}
+  optimizer: {sgd: {lr: 0.05}}
+  epochs: 2
+`;
+
+  it('by default: features to the first float input, the target to the other', async () => {
+    const path = dir.write('unbound.yaml', spec(''));
+    await expect(trainRun({ specPath: path, out: dir.join('unbound') })).rejects.toThrow(
+      "input 'target' has shape [batch, 1], which takes 1 features per row, but data set 'linear' has 3 (3 columns)",
+    );
+    expect(existsSync(dir.join('unbound'))).toBe(false);
+  });
+
+  it('as train.data.bind says', async () => {
+    const path = dir.write('bound.yaml', spec(', bind: {features: features, target: target}'));
+    const result = await trainRun({ specPath: path, out: dir.join('bound') });
+    expect(result.history[1].train.loss).toBeLessThan(result.history[0].train.loss);
+    const data = loadCheckpoint(dir.join('bound', RUN_FILES.checkpoint)).metadata.data;
+    expect(data).toMatchObject({ featureInput: 'features', targetInput: 'target' });
+  });
+});
+
 describe('trainRun: a NaN loss', () => {
   it('stops with the message, keeps the last checkpoint and says why in report.json', async () => {
     const out = dir.join('nan');
