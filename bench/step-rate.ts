@@ -29,7 +29,7 @@ export interface StepRate {
 }
 
 export const STEP_RATE_DEFAULTS: Required<StepRateOptions> = {
-  warmUpSeconds: 1,
+  warmUpSeconds: 2,
   warmUpSteps: 3,
   windows: 7,
   windowSeconds: 0.5,
