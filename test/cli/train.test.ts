@@ -45,12 +45,14 @@ describe('modelspec train: output', () => {
       },
     );
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(
-      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s\x1b\[K/,
+    // The escape character shown as <ESC>: \x1b[K clears the rest of the line.
+    const stderr = result.stderr.replaceAll('\u001b', '<ESC>');
+    expect(stderr).toMatch(
+      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s<ESC>\[K/,
     );
-    expect(result.stderr).toMatch(/\repoch 2\/2 \[=======================>\] 4\/4 loss/);
+    expect(stderr).toMatch(/\repoch 2\/2 \[=======================>\] 4\/4 loss/);
     // Each finished epoch clears the bar and leaves its line.
-    expect(result.stderr).toMatch(/\r\x1b\[Kepoch 1\/2 {2}train loss/);
+    expect(stderr).toMatch(/\r<ESC>\[Kepoch 1\/2 {2}train loss/);
   });
 
   it('--json: one JSON object per epoch on stdout and nothing else there', async () => {
