@@ -28,7 +28,12 @@ function linearVariables(fanIn: number, fanOut: number, seed: number): [tf.Varia
   const bound = 1 / Math.sqrt(fanIn);
   const w = fixedUniform(fanIn * fanOut, seed).map((v) => (2 * v - 1) * bound);
   const b = fixedUniform(fanOut, seed + 1).map((v) => (2 * v - 1) * bound);
-  return [tf.variable(tf.tensor2d(w, [fanIn, fanOut])), tf.variable(tf.tensor1d(b))];
+  const weight = tf.tensor2d(w, [fanIn, fanOut]);
+  const bias = tf.tensor1d(b);
+  const variables: [tf.Variable, tf.Variable] = [tf.variable(weight), tf.variable(bias)];
+  weight.dispose();
+  bias.dispose();
+  return variables;
 }
 
 /** A fresh closure per case (see modelspecStep), on whichever backend is active. */
@@ -40,7 +45,7 @@ function tfjsCase(w: Workload): TfjsCase {
   const y =
     w.loss === 'bce'
       ? tf.tensor2d(yData as Float32Array, [w.batch, 1])
-      : tf.oneHot(tf.tensor1d(yData as Int32Array, 'int32'), classes);
+      : tf.tidy(() => tf.oneHot(tf.tensor1d(yData as Int32Array, 'int32'), classes));
   const activation = w.activation === 'tanh' ? tf.tanh : tf.relu;
   const optimizer = tf.train.momentum(LEARNING_RATE, MOMENTUM);
   const lossFn = (): tf.Scalar => {
