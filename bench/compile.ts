@@ -128,7 +128,7 @@ const fmt = (ms: number | undefined, digits = 2) => (ms === undefined ? '—' : 
 
 export function compileTable(rows: readonly CompileRow[]): string {
   const lines = [
-    '| spec | layers | YAML lines | validate ms | validate ms/layer | compile ms | compile ms/layer | validate, compile ms (wall) |',
+    '| spec | layers | YAML lines | validate CPU ms | per layer | compile CPU ms | per layer | validate, compile wall ms |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
