@@ -7,27 +7,28 @@ function duration(seconds: number): string {
 }
 
 /**
- * The one-line progress bar of `train` on a TTY: epoch, step, loss, samples/s and the ETA of
- * the whole run, redrawn in place with a carriage return.
+ * The one-line progress bar of `train` on a TTY: epoch, step, the epoch's running loss and
+ * metrics, samples/s and the ETA of the whole run, redrawn in place with a carriage return.
  */
 export function progressLine(
   progress: StepProgress,
   epochs: number,
   elapsedSeconds: number,
-  stepsDone: number,
+  /** Steps and samples since this process started training (a resumed run counts from there). */
+  done: { steps: number; samples: number },
   barWidth = 24,
 ): string {
   const fraction = progress.stepInEpoch / progress.stepsPerEpoch;
   const filled = Math.round(fraction * barWidth);
   const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(barWidth - filled)}`;
-  const perStep = elapsedSeconds / Math.max(1, stepsDone);
+  const perStep = elapsedSeconds / Math.max(1, done.steps);
   const stepsLeft =
     (epochs - progress.epoch) * progress.stepsPerEpoch +
     (progress.stepsPerEpoch - progress.stepInEpoch);
-  const rate = progress.samples / Math.max(1e-9, elapsedSeconds);
+  const rate = done.samples / Math.max(1e-9, elapsedSeconds);
   return (
     `epoch ${progress.epoch}/${epochs} [${bar}] ${progress.stepInEpoch}/${progress.stepsPerEpoch}` +
-    ` loss ${progress.loss.toFixed(4)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${duration(perStep * stepsLeft)}`
+    ` ${metrics(progress.running)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${duration(perStep * stepsLeft)}`
   );
 }
 

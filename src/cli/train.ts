@@ -45,8 +45,8 @@ export const register: RegisterCommand = (program, { io, exit }) => {
       const progress = io.isTTY.stderr && !options.json;
       let epochs = 0;
       let started = Date.now();
-      let stepsAtStart = 0;
-      const losses: { train: number[]; valid: number[] } = { train: [], valid: [] };
+      const done = { steps: 0, samples: 0 };
+      let lastDraw = 0;
       try {
         const result = await trainRun({
           specPath,
@@ -61,7 +61,6 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           onStart: (info) => {
             epochs = info.train.epochs;
             started = Date.now();
-            stepsAtStart = info.resumedAt;
             const resumed = info.resumedAt > 0 ? `, resuming after step ${info.resumedAt}` : '';
             io.stderr(
               `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows, ${epochs} epochs${resumed}\nrun folder: ${info.runDir}\n`,
@@ -74,13 +73,18 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           },
           onStep: progress
             ? (p: StepProgress) => {
-                const elapsed = (Date.now() - started) / 1000;
-                io.stderr(`\r${progressLine(p, epochs, elapsed, p.step - stepsAtStart)}\x1b[K`);
+                done.steps++;
+                done.samples += p.rows;
+                // Redrawn at most 10 times a second (and at each epoch's end): a terminal
+                // cannot show more, and thousands of tiny steps would flood it.
+                const now = Date.now();
+                if (now - lastDraw < 100 && p.stepInEpoch < p.stepsPerEpoch) return;
+                lastDraw = now;
+                const elapsed = (now - started) / 1000;
+                io.stderr(`\r${progressLine(p, epochs, elapsed, done)}\x1b[K`);
               }
             : undefined,
           onEpoch: (record: EpochRecord) => {
-            losses.train.push(record.train.loss);
-            if (record.valid) losses.valid.push(record.valid.loss);
             if (options.json) io.stdout(`${JSON.stringify(record)}\n`);
             else io.stderr(`${progress ? '\r\x1b[K' : ''}${epochLine(record, epochs)}\n`);
           },

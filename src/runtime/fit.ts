@@ -26,8 +26,13 @@ export interface StepProgress {
   step: number;
   stepInEpoch: number;
   stepsPerEpoch: number;
+  /** This step's loss. */
   loss: number;
+  /** The epoch so far: mean loss and metrics over its samples (what the epoch line will say). */
+  running: Record<string, number>;
+  /** Samples seen in this epoch so far, and in this step. */
   samples: number;
+  rows: number;
 }
 
 /** Where a run is, exactly enough to continue it bit for bit (saved in checkpoints). */
@@ -171,7 +176,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         stepInEpoch: s + 1,
         stepsPerEpoch,
         loss: lossValue,
+        running: totals.result(),
         samples: totals.count,
+        rows: size,
       });
       if (options.shouldStop?.()) return { epochs: history, state, interrupted: true };
       if (Date.now() - lastYield > 50) {
