@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { progressLine } from '../../src/cli/progress.js';
 import { RUN_FILES } from '../../src/runtime/train-run.js';
 import { runCli } from '../helpers/cli-run.js';
 import { FIXTURES, FLOWERS_SPEC, flowersSpec } from '../helpers/flowers.js';
@@ -48,11 +49,33 @@ describe('modelspec train: output', () => {
     // The escape character shown as <ESC>: \x1b[K clears the rest of the line.
     const stderr = result.stderr.replaceAll('\u001b', '<ESC>');
     expect(stderr).toMatch(
-      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s<ESC>\[K/,
+      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}accuracy \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s<ESC>\[K/,
     );
     expect(stderr).toMatch(/\repoch 2\/2 \[=======================>\] 4\/4 loss/);
     // Each finished epoch clears the bar and leaves its line.
     expect(stderr).toMatch(/\r<ESC>\[Kepoch 1\/2 {2}train loss/);
+  });
+
+  it('the bar: running means of the epoch, samples/s and ETA over the whole run', () => {
+    const line = progressLine(
+      {
+        epoch: 2,
+        step: 6,
+        stepInEpoch: 2,
+        stepsPerEpoch: 4,
+        loss: 0.9,
+        running: { loss: 0.5, accuracy: 0.75 },
+        samples: 16,
+        rows: 8,
+      },
+      3,
+      2,
+      { steps: 4, samples: 32 },
+    );
+    // 0.5 s per step, 2 steps left in this epoch and 4 in the next: 3 s.
+    expect(line).toBe(
+      `epoch 2/3 [${'='.repeat(11)}>${' '.repeat(12)}] 2/4 loss 0.5000  accuracy 0.7500  16 samples/s  ETA 3s`,
+    );
   });
 
   it('--json: one JSON object per epoch on stdout and nothing else there', async () => {
