@@ -92,7 +92,7 @@ const PAGE_BYTES = 65536;
 const MAX_PAGES = 65536;
 const MAX_THREADS = 16;
 /** Below this many elements a loop copies faster than TypedArray#set (which also needs a view). */
-const SMALL_COPY = 64;
+const SMALL_COPY = 16;
 
 /**
  * The compiled module sits in dist/wasm/, two levels above this file both in src/kernels/wasm
