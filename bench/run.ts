@@ -16,6 +16,7 @@ import { benchMatmul, matmulMarkdown } from './matmul.js';
 import { benchMemory, memoryMarkdown } from './memory.js';
 import { benchTfjsWorkloads } from './peers/tfjs.js';
 import { benchTorchWorkloads, torchImplName } from './peers/torch-mlp.js';
+import { replaceBlocks } from './results-file.js';
 import { benchStartup, startupMarkdown } from './startup.js';
 import type { StepRateOptions } from './step-rate.js';
 import { benchModelspecWorkloads, WORKLOADS, type WorkloadRow } from './workloads.js';
@@ -135,25 +136,9 @@ async function workloadsSection(options: Options): Promise<string> {
   });
 }
 
-/** Replaces (or adds) the block of each section; the rest of the file stays as it was. */
 function updateResults(blocks: Partial<Record<Section, string>>): void {
-  let text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n';
-  for (const [name, body] of Object.entries(blocks)) {
-    const open = `<!-- bench:${name} -->`;
-    const close = `<!-- /bench:${name} -->`;
-    const block = `${open}\n${body.trim()}\n${close}`;
-    const start = text.indexOf(open);
-    const end = text.indexOf(close);
-    if (start >= 0 && end > start) {
-      text = text.slice(0, start) + block + text.slice(end + close.length);
-    } else if (name === 'machine') {
-      const afterTitle = text.startsWith('# ') ? text.indexOf('\n') + 1 : 0;
-      text = `${text.slice(0, afterTitle)}\n${block}\n${text.slice(afterTitle)}`;
-    } else {
-      text = `${text.trimEnd()}\n\n${block}\n`;
-    }
-  }
-  writeFileSync(RESULTS, text);
+  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  writeFileSync(RESULTS, replaceBlocks(text, blocks as Record<string, string>));
 }
 
 const TITLES: Record<Section, string> = {
