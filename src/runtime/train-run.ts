@@ -17,7 +17,7 @@ import {
 } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { FileWriteError, writeFileAtomic } from './atomic-write.js';
 import { loadCheckpoint, restoreWeights, saveCheckpoint } from './checkpoint.js';
 import { lowerSpecText, readSpec } from './compile.js';
 import {
@@ -210,7 +210,11 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     writeFileAtomic(metricsPath, Buffer.from(history.map(metricsLine).join('')));
   } else {
     checkRunFolder(runDir);
-    mkdirSync(runDir, { recursive: true });
+    try {
+      mkdirSync(runDir, { recursive: true });
+    } catch (error) {
+      throw new FileWriteError(runDir, error);
+    }
     // The Document API keeps the user's comments; only `train` is replaced by its resolved form.
     const resolvedSpec = parseDocument(text);
     resolvedSpec.set('train', resolvedSpec.createNode(train));

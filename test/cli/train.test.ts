@@ -274,6 +274,15 @@ describe('modelspec train: mistakes', () => {
     );
   });
 
+  it('a run folder that cannot be made', async () => {
+    const file = dir.write('a-file', '');
+    const result = await runCli(['train', FLOWERS_SPEC, '--out', `${file}/run`]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^modelspec: error: cannot write .*a-file\/run: .*not a directory/,
+    );
+  });
+
   it('a malformed number is usage (exit 2)', async () => {
     for (const args of [
       ['--epochs', 'abc'],
