@@ -14,7 +14,8 @@ export type TensorLike = Tensor | number | NestedArray;
 
 /**
  * Builds a tensor from nested arrays, a number (a scalar of shape []), or a typed array with
- * `{ shape }`. The dtype defaults to float32 (int32 for an Int32Array).
+ * `{ shape }`; a `shape` given with arrays reshapes their values (the sizes must agree).
+ * The dtype defaults to float32 (int32 for an Int32Array).
  */
 export function tensor(
   data: NestedArray | Storage,
@@ -29,18 +30,24 @@ export function tensor(
     storage.set(data);
     return new Tensor(storage, shape, { requiresGrad: options.requiresGrad });
   }
-  const shape = inferShape(data);
+  const nestedShape = inferShape(data);
+  const shape = options.shape ? checkShape(options.shape, 'tensor') : nestedShape;
+  if (sizeOf(shape) !== sizeOf(nestedShape)) {
+    throw new ShapeError(
+      `tensor: ${sizeOf(nestedShape)} values cannot take shape [${shape.join(', ')}] (${sizeOf(shape)} elements)`,
+    );
+  }
   const storage = allocate(dtype, sizeOf(shape));
   let i = 0;
   const fill = (v: NestedArray, depth: number): void => {
-    if (depth === shape.length) {
+    if (depth === nestedShape.length) {
       storage[i++] = Number(v);
       return;
     }
     const arr = v as NestedArray[];
-    if (!Array.isArray(v) || arr.length !== shape[depth]) {
+    if (!Array.isArray(v) || arr.length !== nestedShape[depth]) {
       throw new ShapeError(
-        `tensor: nested arrays are ragged (expected ${shape[depth]} elements at depth ${depth})`,
+        `tensor: nested arrays are ragged (expected ${nestedShape[depth]} elements at depth ${depth})`,
       );
     }
     for (const x of arr) fill(x, depth + 1);
