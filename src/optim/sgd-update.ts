@@ -23,6 +23,10 @@ export function sgdUpdate(
   h: SGDHyperparameters,
 ): void {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
+  if (!maximize && weightDecay === 0 && !nesterov && !firstStep) {
+    plainUpdate(param, grad, buffer, lr, momentum, 1 - dampening);
+    return;
+  }
   for (let i = 0; i < param.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (weightDecay !== 0) g += weightDecay * param[i];
@@ -32,5 +36,28 @@ export function sgdUpdate(
       g = nesterov ? g + momentum * buffer[i] : buffer[i];
     }
     param[i] -= lr * g;
+  }
+}
+
+/**
+ * The common case (no weight decay, nesterov or maximize; momentum buffer, if any, already
+ * started) in a loop without per-element branches: the same arithmetic, several times faster
+ * on large parameters.
+ */
+function plainUpdate(
+  param: Storage,
+  grad: Storage,
+  buffer: Storage | null,
+  lr: number,
+  momentum: number,
+  keep: number,
+): void {
+  if (buffer === null) {
+    for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
+    return;
+  }
+  for (let i = 0; i < param.length; i++) {
+    buffer[i] = momentum * buffer[i] + keep * grad[i];
+    param[i] -= lr * buffer[i];
   }
 }

@@ -12,6 +12,8 @@ export interface CompileOptions {
   filename?: string;
   /** Seed of parameter initialisation (default: the spec's train.seed, else 0). */
   seed?: number;
+  /** false: always run the interpreter, recording every op (see Model.usePlan). Default true. */
+  plan?: boolean;
 }
 
 export interface CompiledSpec {
@@ -53,12 +55,12 @@ export function lowerSpecText(
 
 /** A spec (YAML text or a Spec object) compiled into a Model. */
 export function compileSpec(text: string | Spec, options: CompileOptions = {}): Model {
-  return new Model(lowerSpecText(text, options).graph, { seed: options.seed });
+  return new Model(lowerSpecText(text, options).graph, { seed: options.seed, plan: options.plan });
 }
 
 /** Reads, checks and compiles a spec file; problems with the file itself are SpecErrors too. */
-export function compileFile(path: string, options: { seed?: number } = {}): Model {
-  return compileSpec(readSpec(path), { filename: path, seed: options.seed });
+export function compileFile(path: string, options: { seed?: number; plan?: boolean } = {}): Model {
+  return compileSpec(readSpec(path), { filename: path, seed: options.seed, plan: options.plan });
 }
 
 /** The text of a spec file, or a SpecError saying why it can't be read. */
@@ -69,7 +71,10 @@ export function readSpec(path: string): string {
 }
 
 /** A Model from a saved Graph (the JSON `modelspec compile -o` writes). */
-export function loadGraph(graph: Graph | string, options: { seed?: number } = {}): Model {
+export function loadGraph(
+  graph: Graph | string,
+  options: { seed?: number; plan?: boolean } = {},
+): Model {
   const parsed: Graph = typeof graph === 'string' ? JSON.parse(graph) : graph;
   return new Model(parsed, options);
 }

@@ -10,12 +10,13 @@ import { type NestedArray, Tensor } from '../tensor/tensor.js';
 import { bindInputs, type InputValue } from './bind-inputs.js';
 import { kernelFor } from './dispatch.js';
 import { ModelError } from './errors.js';
+import { PlanRunner } from './plan/runner.js';
 import { formatSummary } from './summary.js';
 
 export type StateDictValue = Tensor | NestedArray | Float32Array;
 
 /** What a run needs: the nodes to evaluate, in order, and the inputs they read. */
-interface Plan {
+interface Schedule {
   nodes: GraphNode[];
   inputs: Set<string>;
 }
@@ -30,11 +31,18 @@ export class Model {
   readonly rng: Rng;
   private readonly params = new Map<string, Parameter>();
   private readonly constants = new Map<string, Tensor>();
-  private readonly plans = new Map<string, Plan>();
+  private readonly schedules = new Map<string, Schedule>();
   private isTraining = true;
+  private readonly lossNames: string[];
+  private readonly planRunner: PlanRunner;
+  private planEnabled: boolean;
+  private lastSchedule: { names: readonly string[]; schedule: Schedule } | null = null;
 
-  /** Throws ModelError for a node whose op the runtime lacks (a hand-edited graph, say). */
-  constructor(graph: Graph, options: { seed?: number } = {}) {
+  /**
+   * Throws ModelError for a node whose op the runtime lacks (a hand-edited graph, say).
+   * `plan: false` turns the compiled execution plan off (see usePlan).
+   */
+  constructor(graph: Graph, options: { seed?: number; plan?: boolean } = {}) {
     this.graph = graph;
     const seed = options.seed ?? graph.train?.seed ?? 0;
     const initRng = new Rng(seed);
@@ -50,6 +58,29 @@ export class Model {
         throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
     }
     this.rng = new Rng(seed + 1);
+    this.lossNames = graph.loss === null ? [] : [graph.loss];
+    this.planEnabled = options.plan ?? true;
+    const model = this;
+    this.planRunner = new PlanRunner({
+      graph,
+      rng: this.rng,
+      get training() {
+        return model.isTraining;
+      },
+      params: this.params,
+      constants: this.constants,
+    });
+  }
+
+  /**
+   * Whether run/loss/forward may execute the compiled plan (the default): buffers allocated once
+   * per batch size, and the loss's gradFn one CompiledGraphBackward node over the parameters.
+   * Off, every op is recorded by the interpreter with its own gradFn (as torch does). Requests
+   * the planner does not take run on the interpreter either way.
+   */
+  usePlan(enabled: boolean): this {
+    this.planEnabled = enabled;
+    return this;
   }
 
   get training(): boolean {
@@ -77,7 +108,7 @@ export class Model {
   loss(inputs: Readonly<Record<string, InputValue>>): Tensor {
     const name = this.graph.loss;
     if (name === null) throw new ModelError(`spec '${this.graph.name}' has no loss`);
-    return this.run(inputs, [name])[name];
+    return this.run(inputs, this.lossNames)[name];
   }
 
   /** Evaluates any nodes of the graph in one pass (e.g. the loss and the logits together). */
@@ -85,7 +116,11 @@ export class Model {
     inputs: Readonly<Record<string, InputValue>>,
     names: readonly string[],
   ): Record<string, Tensor> {
-    const plan = this.planFor(names);
+    const plan = this.scheduleFor(names);
+    if (this.planEnabled) {
+      const compiled = this.planRunner.run(inputs, names, plan);
+      if (compiled !== null) return compiled;
+    }
     const values = new Map<string, Tensor>(bindInputs(this.graph.inputs, plan.inputs, inputs));
     for (const [name, p] of this.params) values.set(name, p);
     for (const [name, c] of this.constants) values.set(name, c);
@@ -98,9 +133,16 @@ export class Model {
     return Object.fromEntries(names.map((name) => [name, values.get(name) as Tensor]));
   }
 
-  private planFor(names: readonly string[]): Plan {
+  private scheduleFor(names: readonly string[]): Schedule {
+    if (names === this.lastSchedule?.names) return this.lastSchedule.schedule;
+    const schedule = this.buildSchedule(names);
+    this.lastSchedule = { names, schedule };
+    return schedule;
+  }
+
+  private buildSchedule(names: readonly string[]): Schedule {
     const key = names.join('\u0000');
-    const cached = this.plans.get(key);
+    const cached = this.schedules.get(key);
     if (cached) return cached;
     const byName = new Map(this.graph.nodes.map((n) => [n.name, n]));
     const declaredInputs = new Set(this.graph.inputs.map((i) => i.name));
@@ -124,7 +166,7 @@ export class Model {
       nodes: this.graph.nodes.filter((n) => needed.has(n.name) && n.op !== 'constant'),
       inputs: new Set([...needed].filter((n) => declaredInputs.has(n))),
     };
-    this.plans.set(key, plan);
+    this.schedules.set(key, plan);
     return plan;
   }
 
