@@ -46,10 +46,15 @@ function parseArgs(args: string[]): Options {
       throw new Error(`--only: unknown section '${name}' (known: ${SECTIONS.join(', ')})`);
     }
   }
+  const positive = (flag: string, fallback: number) => {
+    const n = Number(value(flag) ?? fallback);
+    if (!(n > 0)) throw new Error(`${flag}: expected a positive number, got '${value(flag)}'`);
+    return n;
+  };
   return {
     only: new Set(only as Section[]),
-    memorySteps: Number(value('--memory-steps') ?? 100_000),
-    memorySeconds: Number(value('--memory-seconds') ?? (quick ? 20 : 600)),
+    memorySteps: positive('--memory-steps', 100_000),
+    memorySeconds: positive('--memory-seconds', quick ? 20 : 600),
     quick,
   };
 }
