@@ -85,17 +85,28 @@ function sampleCount(data: FitData, what: string): number {
   return n;
 }
 
-/** Rows `indices` of every input, as new tensors. */
-function gatherBatch(data: FitData, indices: Int32Array): Record<string, Tensor> {
-  const batch: Record<string, Tensor> = {};
+/**
+ * Rows `indices` of every input. With `reuse`, the tensors of an earlier batch of the same size
+ * are refilled instead of allocated (training reads a batch only within its step).
+ */
+function gatherBatch(
+  data: FitData,
+  indices: Int32Array,
+  reuse?: Map<number, Record<string, Tensor>>,
+): Record<string, Tensor> {
+  const cached = reuse?.get(indices.length);
+  const batch: Record<string, Tensor> = cached ?? {};
   for (const [name, t] of Object.entries(data)) {
     const row = t.size / (t.shape[0] ?? 1);
-    const storage = new (t.storage.constructor as Float32ArrayConstructor)(indices.length * row);
+    const storage =
+      cached?.[name].storage ??
+      new (t.storage.constructor as Float32ArrayConstructor)(indices.length * row);
     for (let i = 0; i < indices.length; i++) {
       storage.set(t.storage.subarray(indices[i] * row, (indices[i] + 1) * row), i * row);
     }
-    batch[name] = new Tensor(storage, [indices.length, ...t.shape.slice(1)]);
+    if (!cached) batch[name] = new Tensor(storage, [indices.length, ...t.shape.slice(1)]);
   }
+  if (!cached) reuse?.set(indices.length, batch);
   return batch;
 }
 
@@ -106,7 +117,7 @@ function range(start: number, end: number): Int32Array {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Trains `model` by mini-batch SGD as Keras' fit does: each step zeroGrad, forward, loss,
+ * Trains `model` by mini-batch SGD as Keras' fit does: each step zeroGrad (in place), forward, loss,
  * backward, optimizer step; after each epoch, validation in eval mode under noGrad, then the
  * schedule's step. Stops with a TrainingError at the first non-finite loss.
  */
@@ -137,6 +148,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       };
   model.rng.setState(state.dropoutState);
   const history: EpochRecord[] = [];
+  const batches = new Map<number, Record<string, Tensor>>();
   let lastYield = Date.now();
   model.train();
   while (state.epoch < epochs) {
@@ -147,8 +159,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     if (state.totals.length > 0) totals.setState(state.totals);
     const lr = optimizer.paramGroups[0].lr;
     for (let s = state.stepInEpoch; s < stepsPerEpoch; s++) {
-      const batch = gatherBatch(data, order.subarray(s * batchSize, (s + 1) * batchSize));
-      optimizer.zeroGrad();
+      const batch = gatherBatch(data, order.subarray(s * batchSize, (s + 1) * batchSize), batches);
+      // Zeroed in place, so steady-state steps allocate no gradient storage.
+      optimizer.zeroGrad({ setToNone: false });
       const values = model.run(batch, wanted);
       const loss = values[lossName];
       const lossValue = loss.item();
