@@ -177,10 +177,10 @@ async function main(): Promise<void> {
       return `GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts).\n\n${matmulMarkdown(rows)}`;
     },
     compile: () =>
-      `Median CPU ms of validateSpec and compileSpec (this process, after 2 warm-up calls; wall clock in the last column) on generated specs of 16-wide linear+relu layers (bench/compile.ts; `npx tsx bench/compile.ts`).\n\n${compileTable(compileTimeRows(options.quick ? [10, 100] : undefined))}`,
+      `Median CPU ms of validateSpec and compileSpec (this process, after 2 warm-up calls; wall clock in the last column) on generated specs of 16-wide linear+relu layers (bench/compile.ts; \`npx tsx bench/compile.ts\`).\n\n${compileTable(compileTimeRows(options.quick ? [10, 100] : undefined))}`,
   };
   for (const section of SECTIONS.filter((s) => options.only.has(s))) {
-    log(`== $section(load $load())`);
+    log(`== ${section} (load ${load()})`);
     const started = performance.now();
     const body = await runners[section]();
     const minutes = ((performance.now() - started) / 60e3).toFixed(1);
