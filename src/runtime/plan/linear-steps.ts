@@ -1,6 +1,6 @@
+import { matmulKernel } from '../../kernels/backend.js';
 import { sumAxis } from '../../kernels/reduce.js';
 import { gradTarget } from './grad-write.js';
-import { planMatmul } from './small-matmul.js';
 import type { NodeEnv, NodeSteps, Step } from './types.js';
 
 /** The activations a linear step can apply in the same pass as its bias. */
@@ -10,8 +10,9 @@ const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * out = act(x · wᵀ + bias) for linear(x, weight, bias), with torch's layouts (weight [out, in]).
- * Products go through planMatmul: small ones in specialised loops, others through the backend's
- * kernel (looked up on every call, so a faster kernel set later is used). Each stage rounds to float32 as the unfused ops do, so results are identical.
+ * Products go through the backend's matmul kernel, looked up on every call so that a faster
+ * kernel installed later (the wasm SIMD one) is used; the interpreter calls the same kernel with
+ * the same arguments, so the numbers agree. Each stage rounds to float32 as the unfused ops do, so results are identical.
  */
 export function linearForward(env: NodeEnv, out: Float32Array, act: FusedActivation): Step {
   const [x, w] = env.inputs;
@@ -19,7 +20,7 @@ export function linearForward(env: NodeEnv, out: Float32Array, act: FusedActivat
   const [outF, inF] = env.inShapes[1];
   const rows = sizeOf(env.inShapes[0]) / inF;
   return () => {
-    planMatmul(x as Float32Array, w as Float32Array, out, rows, inF, outF, false, true);
+    matmulKernel()(x, w, out, rows, inF, outF, false, true, false);
     if (bias !== null) addRow(out, bias, rows, outF);
     if (act === 'relu') reluInPlace(out);
     else if (act === 'tanh') tanhInPlace(out);
@@ -64,14 +65,14 @@ export function linearBackward(env: NodeEnv): Step[] {
   if (gx) {
     const t = gradTarget(gx, env.accumulate[0], env.scratch);
     steps.push(() => {
-      planMatmul(g, w as Float32Array, t.dst, rows, outF, inF, false, false);
+      matmulKernel()(g, w, t.dst, rows, outF, inF, false, false, false);
       t.finish();
     });
   }
   if (gw) {
     const t = gradTarget(gw, env.accumulate[1], env.scratch);
     steps.push(() => {
-      planMatmul(g, x as Float32Array, t.dst, outF, rows, inF, true, false);
+      matmulKernel()(g, x, t.dst, outF, rows, inF, true, false, false);
       t.finish();
     });
   }
@@ -102,19 +103,7 @@ export function matmulSteps(env: NodeEnv): NodeSteps {
   const out = env.out;
   const [k, n] = env.inShapes[1];
   const rows = sizeOf(env.inShapes[0]) / k;
-  const forward = [
-    () =>
-      planMatmul(
-        a as Float32Array,
-        b as Float32Array,
-        out as Float32Array,
-        rows,
-        k,
-        n,
-        false,
-        false,
-      ),
-  ];
+  const forward = [() => matmulKernel()(a, b, out, rows, k, n, false, false, false)];
   const g = env.outGrad;
   if (g === null) return { forward, backward: [] };
   const backward: Step[] = [];
@@ -122,14 +111,14 @@ export function matmulSteps(env: NodeEnv): NodeSteps {
   if (ga) {
     const t = gradTarget(ga, env.accumulate[0], env.scratch);
     backward.push(() => {
-      planMatmul(g, b as Float32Array, t.dst, rows, n, k, false, true);
+      matmulKernel()(g, b, t.dst, rows, n, k, false, true, false);
       t.finish();
     });
   }
   if (gb) {
     const t = gradTarget(gb, env.accumulate[1], env.scratch);
     backward.push(() => {
-      planMatmul(a as Float32Array, g, t.dst, k, rows, n, true, false);
+      matmulKernel()(a, g, t.dst, k, rows, n, true, false, false);
       t.finish();
     });
   }
