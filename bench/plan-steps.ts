@@ -1,8 +1,9 @@
 /**
  * Micro-benchmark of the compiled execution plan: training steps per second (zeroGrad, loss,
  * backward, SGD with momentum) of the four bench/workloads specs with the plan on and off.
- * Run: npx tsx bench/plan-steps.ts [tiny small medium large] [--seconds 2] [--wasm]
- * (--wasm installs the WebAssembly SIMD matmul as the backend's kernel first).
+ * Run: npx tsx bench/plan-steps.ts [tiny small medium large] [--seconds 2] [--wasm [--threads 2]]
+ * (--wasm installs the WebAssembly SIMD matmul as the backend's kernel first, on that many
+ * threads).
  */
 import { fileURLToPath } from 'node:url';
 import { backward, compileFile, Rng, SGD, Tensor } from '../src/index.js';
@@ -72,9 +73,11 @@ function measure(name: string, plan: boolean, seconds: number): { wall: number; 
 const args = process.argv.slice(2);
 const secondsAt = args.indexOf('--seconds');
 const seconds = secondsAt >= 0 ? Number(args[secondsAt + 1]) : 2;
-const chosen = args.filter((a, i) => WORKLOADS.includes(a) && i !== secondsAt + 1);
+const threadsAt = args.indexOf('--threads');
+const threads = threadsAt >= 0 ? Number(args[threadsAt + 1]) : 1;
+const chosen = args.filter((a) => WORKLOADS.includes(a));
 if (args.includes('--wasm')) {
-  const kernel = createWasmMatmul();
+  const kernel = createWasmMatmul({ threads });
   if (kernel === null) throw new Error('the wasm kernels are not built (npm run build)');
   setMatmulKernel(kernel);
 }
