@@ -7,12 +7,13 @@
 //   --memory-steps N     medium-workload steps for the memory run (default 100000)
 //   --memory-seconds S   time budget of the memory run (default 600); it stops there and says so
 //   --quick              short windows, small sizes, 20 s memory run; prints, leaves RESULTS.md
+//   --restore            measure nothing: put the last run's blocks (bench/.cache/results) back
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compileTable, compileTimeRows } from './compile.js';
-import { benchMatmul, matmulMarkdown } from './matmul.js';
+import { benchMatmul, benchMatmulCrossover, crossoverMarkdown, matmulMarkdown } from './matmul.js';
 import { benchMemory, memoryMarkdown } from './memory.js';
 import { benchTfjsWorkloads } from './peers/tfjs.js';
 import { benchTorchWorkloads, torchImplName } from './peers/torch-mlp.js';
@@ -24,6 +25,7 @@ import { workloadsMarkdown } from './workloads-report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = `${ROOT}bench/RESULTS.md`;
+const CACHE = `${ROOT}bench/.cache/results`;
 const SECTIONS = ['machine', 'workloads', 'memory', 'startup', 'matmul', 'compile'] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -32,6 +34,7 @@ interface Options {
   memorySteps: number;
   memorySeconds: number;
   quick: boolean;
+  restore: boolean;
 }
 
 function parseArgs(args: string[]): Options {
@@ -56,6 +59,7 @@ function parseArgs(args: string[]): Options {
     memorySteps: positive('--memory-steps', 100_000),
     memorySeconds: positive('--memory-seconds', quick ? 20 : 600),
     quick,
+    restore: args.includes('--restore'),
   };
 }
 
@@ -141,9 +145,25 @@ async function workloadsSection(options: Options): Promise<string> {
   });
 }
 
+/**
+ * Writes blocks into RESULTS.md, and a copy of each to bench/.cache/ (git-ignored), from which
+ * `--restore` puts them back if someone else's edit of the shared file dropped one.
+ */
 function updateResults(blocks: Partial<Record<Section, string>>): void {
+  mkdirSync(CACHE, { recursive: true });
+  for (const [name, body] of Object.entries(blocks)) writeFileSync(`${CACHE}/${name}.md`, body);
   const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
   writeFileSync(RESULTS, replaceBlocks(text, blocks as Record<string, string>));
+}
+
+function restoreFromCache(sections: Iterable<Section>): void {
+  const blocks: Partial<Record<Section, string>> = {};
+  for (const section of sections) {
+    const file = `${CACHE}/${section}.md`;
+    if (existsSync(file)) blocks[section] = readFileSync(file, 'utf8');
+  }
+  updateResults(blocks);
+  log(`restored ${Object.keys(blocks).join(', ') || 'nothing'} from ${CACHE}`);
 }
 
 const TITLES: Record<Section, string> = {
@@ -157,6 +177,10 @@ const TITLES: Record<Section, string> = {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.restore) {
+    restoreFromCache(options.only);
+    return;
+  }
   const buildNote =
     options.only.has('startup') || options.only.has('matmul') ? ensureBuilt() : 'not checked';
   const runners: Record<Section, () => Promise<string> | string> = {
@@ -174,7 +198,13 @@ async function main(): Promise<void> {
         sizes: options.quick ? [64, 128] : undefined,
         onRow: (r) => log(`${r.impl} ${r.variant} N=${r.n}: ${r.gflops?.toFixed(2) ?? r.note}`),
       });
-      return `GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts).\n\n${matmulMarkdown(rows)}`;
+      const crossover = benchMatmulCrossover(options.quick ? [8, 32] : undefined);
+      return [
+        'GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts). `wasm SIMD` is `createWasmMatmul()` with operand copies included; tfjs includes `dataSync()`; PyTorch runs in a subprocess with OpenBLAS capped by threadpoolctl and `OMP_WAIT_POLICY=PASSIVE`.',
+        matmulMarkdown(rows),
+        'Small sizes, A·B GFLOP/s ("operands resident": the wasm gemm on data already in wasm memory).',
+        crossoverMarkdown(crossover),
+      ].join('\n\n');
     },
     compile: () =>
       `Median CPU ms of validateSpec and compileSpec (this process, after 2 warm-up calls; wall clock in the last column) on generated specs of 16-wide linear+relu layers (bench/compile.ts; \`npx tsx bench/compile.ts\`).\n\n${compileTable(compileTimeRows(options.quick ? [10, 100] : undefined))}`,
