@@ -100,6 +100,11 @@ export function classLossSteps(env: NodeEnv): NodeSteps {
   const dims = xShape.length === 1 ? [1, xShape[0]] : [...xShape];
   const [outer, classes, inner] = axisSplit(dims, 1);
   const logp = softmax ? env.scratch(x.length) : x;
+  const g = env.outGrad;
+  const gx = env.inGrads[0];
+  if (softmax && inner === 1) {
+    return crossEntropyRows(env, x, target, out, logp, classes, g === null ? null : gx);
+  }
   const losses = env.scratch(target.length);
   const scale = 1 / target.length;
   const forward: Step[] = [
@@ -110,8 +115,6 @@ export function classLossSteps(env: NodeEnv): NodeSteps {
       out[0] = sumAll(losses) / losses.length;
     },
   ];
-  const g = env.outGrad;
-  const gx = env.inGrads[0];
   if (g === null || gx === null) return { forward, backward: [] };
   const t = gradTarget(gx, env.accumulate[0], env.scratch);
   return {
@@ -123,6 +126,55 @@ export function classLossSteps(env: NodeEnv): NodeSteps {
       },
     ],
   };
+}
+
+/**
+ * cross_entropy of logits [N, C] in two loops over rows: softmaxAxis, nllForward, the mean and
+ * classLossGrad written out for this layout (one pass each, no per-element callbacks), with
+ * their arithmetic and order, so the numbers are the same.
+ */
+function crossEntropyRows(
+  env: NodeEnv,
+  x: Float32Array,
+  target: Int32Array,
+  out: Float32Array,
+  logp: Float32Array,
+  classes: number,
+  gx: Float32Array | null,
+): NodeSteps {
+  const rows = target.length;
+  const forward: Step[] = [
+    () => {
+      checkTargets('cross_entropy', target, classes);
+      let sum = 0;
+      for (let o = 0; o < rows; o++) {
+        const start = o * classes;
+        let max = -Infinity;
+        for (let a = 0; a < classes; a++) max = Math.max(max, x[start + a]);
+        if (max === -Infinity) max = 0;
+        let total = 0;
+        for (let a = 0; a < classes; a++) total += Math.exp(x[start + a] - max);
+        const logTotal = Math.log(total);
+        for (let a = 0; a < classes; a++) logp[start + a] = x[start + a] - max - logTotal;
+        sum += -logp[start + target[o]];
+      }
+      out[0] = sum / rows;
+    },
+  ];
+  const g = env.outGrad;
+  if (g === null || gx === null) return { forward, backward: [] };
+  const t = gradTarget(gx, env.accumulate[0], env.scratch);
+  const dst = t.dst;
+  const scale = 1 / rows;
+  const backward: Step[] = [
+    () => {
+      const u = g[0] * scale;
+      for (let j = 0; j < dst.length; j++) dst[j] = u * Math.exp(logp[j]);
+      for (let o = 0; o < rows; o++) dst[o * classes + target[o]] -= u;
+      t.finish();
+    },
+  ];
+  return { forward, backward };
 }
 
 function checkTargets(op: string, target: Int32Array, classes: number): void {
