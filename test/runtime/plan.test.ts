@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backward, compileSpec, noGrad, Rng, SGD, tensor } from '../../src/index.js';
+import {
+  backward,
+  compileSpec,
+  fit as fitModel,
+  noGrad,
+  Rng,
+  SGD,
+  tensor,
+} from '../../src/index.js';
 import { randomInputs, trainSteps } from './plan-helpers.js';
 
 // The compiled execution plan (src/runtime/plan) against the interpreter: the same numbers,
@@ -215,5 +223,37 @@ describe('plan integration through the public API', () => {
         expect(s).toBe(first[i]);
       });
     }
+  });
+});
+
+describe('plan under fit()', () => {
+  it("gives the interpreter's history and weights, with a partial last batch and dropout", async () => {
+    const spec = head('  o: linear(dropout(relu(x @ W + b), p=0.2), V, c)', 'cross_entropy(o, y)');
+    const runs = await Promise.all(
+      [true, false].map(async (plan) => {
+        const model = compileSpec(spec, { seed: 6 }).usePlan(plan);
+        const data = randomInputs(model, 23, new Rng(10));
+        const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+        const history = await fitModel(model, data, {
+          epochs: 3,
+          batchSize: 5,
+          optimizer,
+          seed: 2,
+          metrics: ['accuracy'],
+          validationData: data,
+        });
+        const grads = model.parameters().map((p) => p.grad?.storage);
+        await fitModel(model, data, { epochs: 1, batchSize: 5, optimizer, seed: 3 });
+        model.parameters().forEach((p, i) => {
+          expect(p.grad?.storage).toBe(grads[i]);
+        });
+        return {
+          epochs: history.epochs.map(({ seconds: _, ...rest }) => rest),
+          params: model.parameters().map((p) => Float32Array.from(p.storage)),
+        };
+      }),
+    );
+    expect(runs[0].epochs).toEqual(runs[1].epochs);
+    expect(runs[0].params).toEqual(runs[1].params);
   });
 });
