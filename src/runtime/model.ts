@@ -11,6 +11,7 @@ import { bindInputs, type InputValue } from './bind-inputs.js';
 import { kernelFor } from './dispatch.js';
 import { ModelError } from './errors.js';
 import { PlanRunner } from './plan/runner.js';
+import { sameNames } from './same-names.js';
 import { formatSummary } from './summary.js';
 
 export type StateDictValue = Tensor | NestedArray | Float32Array;
@@ -134,9 +135,10 @@ export class Model {
   }
 
   private scheduleFor(names: readonly string[]): Schedule {
-    if (names === this.lastSchedule?.names) return this.lastSchedule.schedule;
+    const last = this.lastSchedule;
+    if (last !== null && sameNames(names, last.names)) return last.schedule;
     const schedule = this.buildSchedule(names);
-    this.lastSchedule = { names, schedule };
+    this.lastSchedule = { names: [...names], schedule };
     return schedule;
   }
 

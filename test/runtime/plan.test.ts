@@ -226,6 +226,35 @@ describe('plan integration through the public API', () => {
   });
 });
 
+describe('plan edge cases', () => {
+  it('a run that throws half-way (a target out of range) leaves earlier losses correct', () => {
+    const grads = [true, false].map((plan) => {
+      const model = compileSpec(SMALL, { seed: 3 }).usePlan(plan);
+      const rng = new Rng(11);
+      const good = randomInputs(model, 4, rng);
+      const bad = randomInputs(model, 4, rng);
+      bad.y.storage[2] = 7;
+      const loss = model.loss(good);
+      expect(() => model.loss(bad)).toThrow(/out of range for 2 classes/);
+      backward(loss);
+      return model.parameters().map((p) => Float32Array.from(p.grad?.storage ?? []));
+    });
+    expect(grads[0]).toEqual(grads[1]);
+  });
+
+  it('notices a names array changed in place between calls', () => {
+    const model = compileSpec(SMALL, { seed: 3 });
+    const inputs = randomInputs(model, 4, new Rng(12));
+    const names = ['loss'];
+    const first = model.run(inputs, names);
+    names[0] = 'o';
+    const second = model.run(inputs, names);
+    expect(Object.keys(first)).toEqual(['loss']);
+    expect(Object.keys(second)).toEqual(['o']);
+    expect(second.o.shape).toEqual([4, 2]);
+  });
+});
+
 describe('plan under fit()', () => {
   it("gives the interpreter's history and weights, with a partial last batch and dropout", async () => {
     const spec = head('  o: linear(dropout(relu(x @ W + b), p=0.2), V, c)', 'cross_entropy(o, y)');

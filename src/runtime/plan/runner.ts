@@ -5,6 +5,7 @@ import type { Parameter } from '../../nn/parameter.js';
 import type { Rng } from '../../tensor/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { bindInputs, type InputValue } from '../bind-inputs.js';
+import { sameNames } from '../same-names.js';
 import { type PlanRequest, planGraph } from './build.js';
 import type { Plan } from './plan.js';
 import type { PlanContext } from './types.js';
@@ -48,8 +49,9 @@ type Inputs = Readonly<Record<string, InputValue>>;
  */
 export class PlanRunner {
   private readonly entries = new Map<string, Entry | null>();
-  private lastNames: readonly string[] | null = null;
-  private lastEntry: Entry | null = null;
+  /** The last request's names (a copy, so a caller mutating its array is noticed). */
+  private lastNames: string[] = [];
+  private lastEntry: Entry | null | undefined = undefined;
   private readonly declared: ReadonlySet<string>;
   private readonly symbols: string[];
   private readonly sizes: number[];
@@ -83,8 +85,9 @@ export class PlanRunner {
     if (plan === null) return null;
     const training = this.host.training;
     const rngState = recording && plan.drawsRandom && training ? this.host.rng.getState() : null;
-    this.forward(plan, inputs, training);
+    // Bumped first: if a step throws half-way, older nodes must not trust the buffers either.
     const generation = ++slot.generation;
+    this.forward(plan, inputs, training);
     const result: Record<string, Tensor> = {};
     for (const out of plan.outputs) {
       const copy = out.buffer.slice();
@@ -134,7 +137,7 @@ export class PlanRunner {
     schedule: { nodes: readonly GraphNode[]; inputs: ReadonlySet<string> },
   ): Entry | null {
     let entry: Entry | null | undefined;
-    if (names === this.lastNames) entry = this.lastEntry;
+    if (this.lastEntry !== undefined && sameNames(names, this.lastNames)) entry = this.lastEntry;
     else {
       const key = names.join('\u0000');
       entry = this.entries.get(key);
@@ -142,7 +145,7 @@ export class PlanRunner {
         entry = this.makeEntry(names, schedule);
         this.entries.set(key, entry);
       }
-      this.lastNames = names;
+      this.lastNames = [...names];
       this.lastEntry = entry;
     }
     if (entry !== null && !this.paramsUnchanged(entry)) {
