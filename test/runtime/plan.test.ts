@@ -242,6 +242,20 @@ describe('plan edge cases', () => {
     expect(grads[0]).toEqual(grads[1]);
   });
 
+  it('replans when a parameter stops requiring grad, and interprets a float64 parameter', () => {
+    const model = compileSpec(SMALL, { seed: 3 });
+    const inputs = randomInputs(model, 4, new Rng(13));
+    const [W] = model.parameters();
+    expect(model.loss(inputs).gradFn?.nextFunctions).toHaveLength(4);
+    W.requiresGrad = false;
+    const frozen = model.loss(inputs);
+    expect(frozen.gradFn?.name).toBe('CompiledGraphBackward');
+    expect(frozen.gradFn?.nextFunctions).toHaveLength(3);
+    W.requiresGrad = true;
+    W.storage = Float64Array.from(W.storage);
+    expect(model.loss(inputs).gradFn?.name).toBe('CrossEntropyBackward');
+  });
+
   it('notices a names array changed in place between calls', () => {
     const model = compileSpec(SMALL, { seed: 3 });
     const inputs = randomInputs(model, 4, new Rng(12));

@@ -149,7 +149,13 @@ export class PlanRunner {
       this.lastEntry = entry;
     }
     if (entry !== null && !this.paramsUnchanged(entry)) {
-      const fresh = this.makeEntry(names, schedule) as Entry;
+      const fresh = this.makeEntry(names, schedule);
+      if (fresh === null) {
+        // A parameter's storage is no longer float32: forget every plan and interpret.
+        this.entries.clear();
+        this.lastEntry = undefined;
+        return null;
+      }
       Object.assign(entry, fresh);
     }
     return entry;
