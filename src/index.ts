@@ -10,6 +10,7 @@ export type {
 } from './compiler/graph.js';
 export { parseSpec, validateSpec } from './compiler/validate.js';
 export { DataError, type Dataset, loadBuiltin, loadCsv } from './data/index.js';
+export { setKernelThreads } from './kernels/backend.js';
 export * as init from './nn/init.js';
 export { Parameter, Variable } from './nn/parameter.js';
 export * from './ops/index.js';

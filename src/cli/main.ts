@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { setKernelThreads } from '../kernels/backend.js';
 import { SpecError } from '../spec/diagnostics.js';
 import { formatDiagnostics } from '../spec/format.js';
 import { readSpecFile } from '../spec/read.js';
@@ -65,6 +66,14 @@ export async function main(
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
     .showHelpAfterError('(run modelspec --help for usage)');
   for (const register of commands) register(program, context);
+  const threads = io.env.MODELSPEC_THREADS;
+  if (threads !== undefined && threads !== '') {
+    if (!/^[1-9]\d*$/.test(threads)) {
+      io.stderr(`modelspec: MODELSPEC_THREADS must be a whole number >= 1, got '${threads}'\n`);
+      return 2;
+    }
+    setKernelThreads(Number(threads));
+  }
   try {
     await program.parseAsync(argv, { from: 'node' });
     return status;
