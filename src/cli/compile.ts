@@ -1,6 +1,5 @@
 import type { Graph } from '../compiler/graph.js';
 import { writeFileAtomic } from '../runtime/atomic-write.js';
-import { lowerSpecText, readSpec } from '../runtime/compile.js';
 import type { RegisterCommand } from './io.js';
 
 function attrs(values: Graph['nodes'][number]['attrs']): string {
@@ -44,7 +43,8 @@ export const register: RegisterCommand = (program, { io }) => {
     .description('lower a spec to its graph (IR): a listing, or JSON with -o')
     .argument('<spec>', 'the spec file')
     .option('-o, --output <file>', 'write the graph as JSON to this file')
-    .action((specPath: string, options: { output?: string }) => {
+    .action(async (specPath: string, options: { output?: string }) => {
+      const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
       const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
       if (options.output) {
         writeFileAtomic(options.output, `${JSON.stringify(graph, null, 2)}\n`);

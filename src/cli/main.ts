@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { setKernelThreads } from '../kernels/backend.js';
 import { SpecError } from '../spec/diagnostics.js';
 import { formatDiagnostics } from '../spec/format.js';
 import { readSpecFile } from '../spec/read.js';
@@ -72,6 +71,7 @@ export async function main(
       io.stderr(`modelspec: MODELSPEC_THREADS must be a whole number >= 1, got '${threads}'\n`);
       return 2;
     }
+    const { setKernelThreads } = await import('../kernels/backend.js');
     setKernelThreads(Number(threads));
   }
   try {

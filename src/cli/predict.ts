@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DataError } from '../data/index.js';
-import { predictRun } from '../runtime/eval-run.js';
+import { DataError } from '../data/errors.js';
 import type { Prediction } from '../runtime/predict.js';
 import type { RegisterCommand } from './io.js';
 
@@ -61,9 +60,10 @@ export const register: RegisterCommand = (program, { io }) => {
       '--input <file>',
       'rows to predict: FILE.json or FILE.csv (the training feature columns)',
     )
-    .action((specPath: string, options: { checkpoint: string; input: string }) => {
+    .action(async (specPath: string, options: { checkpoint: string; input: string }) => {
       const isJson = extname(options.input).toLowerCase() === '.json';
       const rows = isJson ? readJsonRows(options.input) : undefined;
+      const { predictRun } = await import('../runtime/eval-run.js');
       const predictions = predictRun({
         specPath,
         checkpoint: options.checkpoint,

@@ -1,5 +1,3 @@
-import { lowerSpecText, readSpec } from '../runtime/compile.js';
-import { formatSummary } from '../runtime/summary.js';
 import type { RegisterCommand } from './io.js';
 
 export const register: RegisterCommand = (program, { io }) => {
@@ -7,7 +5,9 @@ export const register: RegisterCommand = (program, { io }) => {
     .command('summary')
     .description('a table of the nodes and parameters of a spec, with shapes and counts')
     .argument('<spec>', 'the spec file')
-    .action((specPath: string) => {
+    .action(async (specPath: string) => {
+      const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
+      const { formatSummary } = await import('../runtime/summary.js');
       const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
       io.stdout(`${formatSummary(graph)}\n`);
     });

@@ -1,6 +1,5 @@
 import { Option } from 'commander';
 import type { EpochRecord, StepProgress } from '../runtime/fit.js';
-import { trainRun } from '../runtime/train-run.js';
 import type { RegisterCommand } from './io.js';
 import { drawLossCurve } from './loss-curve.js';
 import { integerOption, numberOption } from './options.js';
@@ -36,6 +35,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--resume <dir>', 'continue the run in this folder from its checkpoint')
     .option('--json', 'print one JSON object per epoch on stdout, and nothing else there')
     .action(async (specPath: string, options: TrainCliOptions) => {
+      const { trainRun } = await import('../runtime/train-run.js');
       let stopRequested = false;
       const onSigint = () => {
         stopRequested = true;

@@ -1,4 +1,4 @@
-import { DataError } from '../data/index.js';
+import { DataError } from '../data/errors.js';
 import { FileWriteError } from '../runtime/atomic-write.js';
 import { CheckpointError } from '../runtime/safetensors.js';
 import { TensorError } from '../tensor/errors.js';
