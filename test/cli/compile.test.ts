@@ -3,28 +3,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { compileFile, type Graph, loadGraph, type Tensor } from '../../src/index.js';
 import { lowerSpecText, readSpec } from '../../src/runtime/compile.js';
+import { runCli } from '../helpers/cli-run.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'modelspec-compile-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    isTTY: { stdout: false, stderr: false },
-    env: {},
-  };
-  const code = await main(['node', 'modelspec', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (args: string[]) => runCli(args);
 
 const flat = (t: Tensor) => Array.from(t.storage);
 

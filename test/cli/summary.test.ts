@@ -3,27 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { compileFile } from '../../src/index.js';
+import { runCli } from '../helpers/cli-run.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'modelspec-summary-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    isTTY: { stdout: false, stderr: false },
-    env: {},
-  };
-  const code = await main(['node', 'modelspec', ...args], io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('modelspec summary', () => {
   it('prints the Model.summary() table on stdout', async () => {
