@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 import type { Graph } from '../compiler/graph.js';
 import { lowerSpec } from '../compiler/lower.js';
 import { type Diagnostic, SpecError } from '../spec/diagnostics.js';
 import { parseSpecDocument } from '../spec/parse.js';
 import { readSpecFile } from '../spec/read.js';
 import type { Spec } from '../spec/types.js';
+import { specText } from '../spec/write.js';
 import { Model } from './model.js';
 
 export interface CompileOptions {
@@ -33,7 +33,7 @@ export function lowerSpecText(
   text: string | Spec,
   options: { filename?: string } = {},
 ): CompiledSpec {
-  const source = typeof text === 'string' ? text : stringify(text);
+  const source = typeof text === 'string' ? text : specText(text);
   const filename = options.filename ?? '<spec>';
   const parsed = parseSpecDocument(source, { filename });
   const diagnostics = [...parsed.diagnostics];

@@ -7,7 +7,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { noGrad } from '../autograd/grad-mode.js';
 import {
   CosineAnnealingLR,
@@ -16,6 +15,7 @@ import {
   StepLR,
 } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
+import { withTrainSection } from '../spec/write.js';
 import { Tensor } from '../tensor/tensor.js';
 import { FileWriteError, writeFileAtomic } from './atomic-write.js';
 import { loadCheckpoint, restoreWeights, saveCheckpoint } from './checkpoint.js';
@@ -215,10 +215,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     } catch (error) {
       throw new FileWriteError(runDir, error);
     }
-    // The Document API keeps the user's comments; only `train` is replaced by its resolved form.
-    const resolvedSpec = parseDocument(text);
-    resolvedSpec.set('train', resolvedSpec.createNode(train));
-    writeFileAtomic(join(runDir, RUN_FILES.spec), resolvedSpec.toString());
+    writeFileAtomic(join(runDir, RUN_FILES.spec), withTrainSection(text, train));
     writeFileSync(metricsPath, '');
   }
   let savedStep = -1;
