@@ -37,24 +37,12 @@ export function batches(n: number, batchSize: number, options: BatchOptions): In
  * Copies rows `indices` of a row-major matrix with d columns into `out` (reused across batches,
  * at least indices.length·d long) and returns the filled part as a view of `out`.
  */
-export function gather(
-  source: Float32Array,
+export function gather<T extends Float32Array | Float64Array | Int32Array>(
+  source: T,
   d: number,
   indices: ArrayLike<number>,
-  out: Float32Array,
-): Float32Array;
-export function gather(
-  source: Int32Array,
-  d: number,
-  indices: ArrayLike<number>,
-  out: Int32Array,
-): Int32Array;
-export function gather(
-  source: Float32Array | Int32Array,
-  d: number,
-  indices: ArrayLike<number>,
-  out: Float32Array | Int32Array,
-): Float32Array | Int32Array {
+  out: T,
+): T {
   const size = indices.length * d;
   if (out.length < size) {
     throw new DataError(`gather: output holds ${out.length} values, ${size} are needed`);
@@ -63,5 +51,5 @@ export function gather(
     const r = indices[i];
     for (let j = 0; j < d; j++) out[i * d + j] = source[r * d + j];
   }
-  return out.subarray(0, size);
+  return out.subarray(0, size) as T;
 }

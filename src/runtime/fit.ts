@@ -1,5 +1,6 @@
 import { backward } from '../autograd/engine.js';
 import { noGrad } from '../autograd/grad-mode.js';
+import { batches, gather } from '../data/index.js';
 import type { LRScheduler } from '../optim/schedule.js';
 import type { SGD } from '../optim/sgd.js';
 import { ValueError } from '../tensor/errors.js';
@@ -101,17 +102,11 @@ function gatherBatch(
     const storage =
       cached?.[name].storage ??
       new (t.storage.constructor as Float32ArrayConstructor)(indices.length * row);
-    for (let i = 0; i < indices.length; i++) {
-      storage.set(t.storage.subarray(indices[i] * row, (indices[i] + 1) * row), i * row);
-    }
+    gather(t.storage, row, indices, storage);
     if (!cached) batch[name] = new Tensor(storage, [indices.length, ...t.shape.slice(1)]);
   }
   if (!cached) reuse?.set(indices.length, batch);
   return batch;
-}
-
-function range(start: number, end: number): Int32Array {
-  return Int32Array.from({ length: end - start }, (_, i) => start + i);
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -148,18 +143,18 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       };
   model.rng.setState(state.dropoutState);
   const history: EpochRecord[] = [];
-  const batches = new Map<number, Record<string, Tensor>>();
+  const batchTensors = new Map<number, Record<string, Tensor>>();
   let lastYield = Date.now();
   model.train();
   while (state.epoch < epochs) {
     const started = Date.now();
     shuffleRng.setState(state.shuffleState);
-    const order = (options.shuffle ?? true) ? shuffleRng.permutation(n) : range(0, n);
+    const indexSets = batches(n, batchSize, { shuffle: options.shuffle ?? true, rng: shuffleRng });
     const totals = new MetricTotals(plan);
     if (state.totals.length > 0) totals.setState(state.totals);
     const lr = optimizer.paramGroups[0].lr;
     for (let s = state.stepInEpoch; s < stepsPerEpoch; s++) {
-      const batch = gatherBatch(data, order.subarray(s * batchSize, (s + 1) * batchSize), batches);
+      const batch = gatherBatch(data, indexSets[s], batchTensors);
       // Zeroed in place, so steady-state steps allocate no gradient storage.
       optimizer.zeroGrad({ setToNone: false });
       const values = model.run(batch, wanted);
@@ -240,8 +235,8 @@ export function evaluate(
   model.eval();
   try {
     noGrad(() => {
-      for (let start = 0; start < n; start += batchSize) {
-        const batch = gatherBatch(data, range(start, Math.min(n, start + batchSize)));
+      for (const indices of batches(n, batchSize, { shuffle: false })) {
+        const batch = gatherBatch(data, indices);
         const values = model.run(batch, wanted);
         const size = batch[Object.keys(batch)[0]].shape[0];
         totals.add(
