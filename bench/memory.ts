@@ -3,8 +3,9 @@
 // RSS growing less than 5% from step 1,000 to step 100,000. 100,000 steps can take longer than
 // a bench run may, so the run also stops at a time budget and reports the steps it ran.
 // Run: npx tsx bench/memory.ts [STEPS] [BUDGET_SECONDS]
-import { spawn } from 'node:child_process';
+
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runJsonLines } from './json-lines.js';
 import { modelspecStep, workload } from './workloads.js';
 
 export interface MemorySample {
@@ -69,28 +70,16 @@ export async function benchMemory(
   onSample: (s: MemorySample) => void = () => {},
 ): Promise<MemoryResult> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(
+  const samples: MemorySample[] = [];
+  const { status, stderr } = await runJsonLines<MemorySample>(
     process.execPath,
     ['--import', 'tsx', script, '--child', String(steps), String(budgetSeconds)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const samples: MemorySample[] = [];
-  let stderr = '';
-  let pending = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines.filter((l) => l.startsWith('{'))) {
-      const sample = JSON.parse(line) as MemorySample;
+    {},
+    (sample) => {
       samples.push(sample);
       onSample(sample);
-    }
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    },
+  );
   if (status !== 0 || samples.length === 0) {
     throw new Error(`bench/memory child failed (status ${status}): ${stderr.trim()}`);
   }

@@ -1,11 +1,22 @@
 // Runs bench/peers/torch_mlp.py: the four workloads in PyTorch (Debian's python3-torch) with a
 // given number of threads, timed with the protocol of bench/step-rate.ts.
-import { spawn } from 'node:child_process';
+
 import { fileURLToPath } from 'node:url';
+import { runJsonLines } from '../json-lines.js';
 import { STEP_RATE_DEFAULTS, type StepRateOptions } from '../step-rate.js';
 import { WORKLOADS, type Workload, type WorkloadName, type WorkloadRow } from '../workloads.js';
 
 export const PYTHON = '/usr/bin/python3';
+
+/** What torch_mlp.py prints: a header line, then one line per workload. */
+type TorchLine =
+  | NonNullable<TorchRun['header']>
+  | {
+      workload: WorkloadName;
+      stepsPerSecond: number;
+      cpuStepsPerSecond: number;
+      samples: number[];
+    };
 
 export interface TorchRun {
   rows: WorkloadRow[];
@@ -38,30 +49,20 @@ export async function benchTorchWorkloads(
   };
   const script = fileURLToPath(new URL('./torch_mlp.py', import.meta.url));
   const protocol = JSON.stringify({ ...STEP_RATE_DEFAULTS, ...options });
-  const child = spawn(PYTHON, [script, String(threads), JSON.stringify(workloads), protocol], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const rows: WorkloadRow[] = [];
   let header: TorchRun['header'] = null;
-  let stderr = '';
-  let pending = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines.filter((l) => l.trim() !== '')) {
-      const parsed = JSON.parse(line);
-      if ('torch' in parsed) {
+  const { status, stderr } = await runJsonLines<TorchLine>(
+    PYTHON,
+    [script, String(threads), JSON.stringify(workloads), protocol],
+    { env },
+    (parsed) => {
+      if (!('workload' in parsed)) {
         header = parsed;
-        continue;
+        return;
       }
       const row: WorkloadRow = {
         impl,
-        workload: parsed.workload as WorkloadName,
+        workload: parsed.workload,
         stepsPerSecond: parsed.stepsPerSecond,
         // Process CPU time sums every thread: meaningful for one thread only.
         ...(threads === 1 ? { cpuStepsPerSecond: parsed.cpuStepsPerSecond } : {}),
@@ -69,15 +70,8 @@ export async function benchTorchWorkloads(
       };
       rows.push(row);
       onRow(row);
-    }
-  });
-  const status = await new Promise<number | null>((resolve) => {
-    child.on('error', (error) => {
-      stderr += error.message;
-      resolve(null);
-    });
-    child.on('close', resolve);
-  });
+    },
+  );
   if (status !== 0) {
     const why = stderr.trim().split('\n').pop() || `exit status ${status}`;
     const note = `PyTorch unavailable (${why})`;
