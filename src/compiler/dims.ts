@@ -12,10 +12,6 @@ export function formatShape(shape: readonly Dim[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-export function isStatic(shape: readonly Dim[]): shape is number[] {
-  return shape.every((d) => typeof d === 'number');
-}
-
 interface Product {
   coef: number;
   symbols: string[];
