@@ -54,7 +54,7 @@ export class Model {
     }
     for (const node of graph.nodes) {
       if (node.op === 'constant')
-        this.constants.set(node.name, full([], node.attrs.value as number));
+        this.constants.set(node.name, full([], node.attrs.value as number, { dtype: node.dtype }));
       else if (!kernelFor(node.op))
         throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
     }

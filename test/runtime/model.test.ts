@@ -438,3 +438,14 @@ describe('Model.summary()', () => {
     expect(big.summary()).toContain('Total params: 10,100\n');
   });
 });
+
+describe('constants', () => {
+  it('take the dtype the compiler inferred: a whole number beside an int32 tensor stays int32', () => {
+    const model = compileSpec(
+      'modelspec: 1\nname: k\ninputs:\n  k: {shape: [n], dtype: int32}\ngraph:\n  d: k * 2\n',
+    );
+    const d = model.forward({ k: tensor([1, 2, 3], { dtype: 'int32' }) }).d;
+    expect(d.dtype).toBe('int32');
+    expect(d.toArray()).toEqual([2, 4, 6]);
+  });
+});
