@@ -3,7 +3,7 @@ import { createWasmLinear, type LinearForwardKernel } from '../../src/kernels/li
 import type { MatmulKernel } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
 import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
-import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
+import { RowKernel, sharedWorkerPool, WorkerPool } from '../../src/kernels/wasm/pool.js';
 import { ensureWasmBuilt } from './wasm-build.js';
 
 let single: MatmulKernel;
@@ -96,5 +96,55 @@ describe('wasm kernels on two threads', () => {
       kernel(a, b, out, m, k, n, false, false, false);
       expect(differences(out, expected)).toBe(0);
     }
+  });
+
+  it('hands ranges to a running worker', () => {
+    const kernels = loadWasmKernels()!;
+    const pool = sharedWorkerPool(kernels, 1);
+    const before = pool.counts.byWorkers;
+    const [m, k, n] = [256, 256, 256];
+    const a = randomArray(m * k, 21);
+    const b = randomArray(k * n, 22);
+    const out = new Float32Array(m * n);
+    // The caller takes a range back when the worker has not started it yet, which a busy
+    // machine can make happen on any one call; over many calls the worker gets some.
+    const deadline = Date.now() + 10_000;
+    while (pool.counts.byWorkers === before && Date.now() < deadline) {
+      threaded(a, b, out, m, k, n, false, false, false);
+    }
+    expect(pool.counts.byWorkers).toBeGreaterThan(before);
+  });
+});
+
+describe('a worker that dies', () => {
+  it('never makes the caller wait: its ranges are taken back', () => {
+    const kernels = loadWasmKernels()!;
+    // Marks itself ready as a real worker does, then exits without ever claiming a job.
+    const dying = `
+      const { workerData } = require('node:worker_threads');
+      const { control, index, layout } = workerData;
+      const ints = new Int32Array(control);
+      Atomics.store(ints, layout.wordsPerWorker * index + layout.ready, 1);
+      Atomics.notify(ints, layout.wordsPerWorker * index + layout.ready);
+      process.exit(0);
+    `;
+    const pool = new WorkerPool(kernels, dying);
+    pool.grow(1);
+    expect(pool.waitUntilReady()).toBe(1);
+    const [m, k, n] = [64, 48, 40];
+    const a = randomArray(m * k, 31);
+    const b = randomArray(k * n, 32);
+    const expected = new Float32Array(m * n);
+    single(a, b, expected, m, k, n, false, false, false);
+    const [aOff, bOff, cOff] = kernels.layout([m * k, k * n, m * n]);
+    kernels.write(a, m * k, aOff);
+    kernels.write(b, k * n, bOff);
+    for (let call = 0; call < 3; call++) {
+      pool.runRows(RowKernel.gemm, [aOff, bOff, cOff, m, k, n, 0, 0, 0], m, 2);
+    }
+    const out = new Float32Array(m * n);
+    kernels.read(cOff, m * n, out);
+    expect(differences(out, expected)).toBe(0);
+    expect(pool.counts).toEqual({ byWorkers: 0, takenBack: 3 });
   });
 });

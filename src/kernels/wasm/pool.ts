@@ -12,14 +12,16 @@ type RowFunction = (...args: [...RowArgs, number, number, number]) => void;
 
 /**
  * Control block (a SharedArrayBuffer). Per worker i, int32 words at 4i: SEQ (job number posted
- * to it), READY, DONE (last job finished, negated if the kernel threw); from
- * argsByte, per worker 12 float64s: the 9 kernel arguments, rowStart, rowEnd, kernel id.
- * Each worker has its own job number, so a worker is only woken for work it was given.
+ * to it), READY, DONE (last job it finished, negated if the kernel threw), CLAIM (last job
+ * number claimed, by the worker or by the caller); from argsByte, per worker 12 float64s: the 9
+ * kernel arguments, rowStart, rowEnd, kernel id. Each worker has its own job number, so a
+ * worker is only woken for work it was given.
  */
 const LAYOUT = {
   seq: 0,
   ready: 1,
   done: 2,
+  claim: 3,
   wordsPerWorker: 4,
   argsPerWorker: 12,
   argsByte: 1024,
@@ -32,6 +34,11 @@ const ROW_QUANTUM = 4;
  * Worker threads that run row ranges of wasm kernels on the shared memory, so one call's output
  * rows are split between the calling thread and the workers. Each element is computed by exactly
  * one thread with the same operation order as a single-threaded call: results are bit-identical.
+ *
+ * A posted range is claimed (compare-and-swap on CLAIM) by whichever comes first: its worker,
+ * or the caller once it has finished its own range. So a worker that is descheduled, still
+ * starting, or dead never makes the caller wait; the caller only waits for ranges a running
+ * worker has claimed.
  */
 export class WorkerPool {
   private readonly control: SharedArrayBuffer;
@@ -41,8 +48,13 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly capacity: number;
   private seq = 0;
+  /** Ranges run by workers and ranges the caller took back, for tests and benchmarks. */
+  readonly counts = { byWorkers: 0, takenBack: 0 };
 
-  constructor(private readonly kernels: WasmKernels) {
+  constructor(
+    private readonly kernels: WasmKernels,
+    private readonly source: string = WORKER_SOURCE,
+  ) {
     this.capacity = kernels.scratchAreas - 1;
     this.control = new SharedArrayBuffer(
       LAYOUT.argsByte + 8 * LAYOUT.argsPerWorker * this.capacity,
@@ -57,7 +69,7 @@ export class WorkerPool {
   grow(count: number): void {
     while (this.workers.length < Math.min(count, this.capacity)) {
       const index = this.workers.length;
-      const worker = new Worker(WORKER_SOURCE, {
+      const worker = new Worker(this.source, {
         eval: true,
         workerData: {
           module: this.kernels.module,
@@ -127,7 +139,27 @@ export class WorkerPool {
       Atomics.notify(this.ints, seqAt);
     });
     run(...args, this.kernels.scratch(0), 0, Math.min(m, chunk));
-    for (const worker of helpers) this.join(worker, seq);
+    helpers.forEach((worker, h) => {
+      if (this.claim(worker, seq)) {
+        this.counts.takenBack++;
+        run(
+          ...args,
+          this.kernels.scratch(0),
+          Math.min(m, chunk * (h + 1)),
+          Math.min(m, chunk * (h + 2)),
+        );
+      } else {
+        this.counts.byWorkers++;
+        this.join(worker, seq);
+      }
+    });
+  }
+
+  /** Claims job `seq` of `worker` for the caller; false when the worker has claimed it. */
+  private claim(worker: number, seq: number): boolean {
+    const at = worker * LAYOUT.wordsPerWorker + LAYOUT.claim;
+    const before = Atomics.load(this.ints, at);
+    return before !== seq && Atomics.compareExchange(this.ints, at, before, seq) === before;
   }
 
   private join(worker: number, seq: number): void {

@@ -3,8 +3,9 @@
  * works from src/ under tsx/vitest and from dist/ (a .ts worker file could not be loaded there).
  *
  * The worker instantiates the kernels module on the shared memory, marks itself ready, then
- * loops: wait for its job number to move, run the row range in its argument slot, publish the
- * job number as done (negated if the kernel threw) and notify. Layout: see pool.ts.
+ * loops: wait for its job number to move, claim the job (unless the caller already took it
+ * back), run the row range in its argument slot, publish the job number as done (negated if the
+ * kernel threw) and notify. Layout: see pool.ts.
  */
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -15,6 +16,7 @@ const ints = new Int32Array(control);
 const words = layout.wordsPerWorker * index;
 const seqAt = words + layout.seq;
 const doneAt = words + layout.done;
+const claimAt = words + layout.claim;
 const args = new Float64Array(control, layout.argsByte + index * layout.argsPerWorker * 8, layout.argsPerWorker);
 Atomics.store(ints, words + layout.ready, 1);
 Atomics.notify(ints, words + layout.ready);
@@ -22,6 +24,8 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ints, seqAt, seen);
   seen = Atomics.load(ints, seqAt);
+  const before = Atomics.load(ints, claimAt);
+  if (before === seen || Atomics.compareExchange(ints, claimAt, before, seen) !== before) continue;
   let status = seen;
   try {
     functions[args[11]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], scratch, args[9], args[10]);
