@@ -1,5 +1,12 @@
+import {
+  createWasmLinear,
+  type LinearForwardKernel,
+  linearForwardReference,
+  linearWith,
+} from './linear-wasm.js';
 import { type MatmulKernel, matmulReference } from './matmul.js';
 import { createWasmMatmul } from './matmul-wasm.js';
+import { createWasmSgdUpdate, type SgdUpdateKernel, sgdUpdateReference } from './sgd.js';
 
 /**
  * The kernels ops call through, so a faster backend can be put in without touching ops or
@@ -12,12 +19,23 @@ const WASM_MIN_WORK = 512;
 
 let threads = 1;
 let wasm: MatmulKernel | null | undefined;
+let wasmLinear: LinearForwardKernel | null | undefined;
 let chosen: MatmulKernel | null = null;
+let chosenLinear: LinearForwardKernel | null = null;
 
 function wasmKernel(): MatmulKernel | null {
   if (wasm === undefined) wasm = createWasmMatmul({ threads });
   return wasm;
 }
+
+const automaticLinear: LinearForwardKernel = (x, w, bias, out, m, k, n, activation) => {
+  let kernel = linearForwardReference;
+  if (m * k * n >= WASM_MIN_WORK) {
+    if (wasmLinear === undefined) wasmLinear = createWasmLinear({ threads });
+    kernel = wasmLinear ?? linearForwardReference;
+  }
+  kernel(x, w, bias, out, m, k, n, activation);
+};
 
 const automatic: MatmulKernel = (a, b, out, m, k, n, transA, transB, accumulate) => {
   const kernel = m * k * n >= WASM_MIN_WORK ? (wasmKernel() ?? matmulReference) : matmulReference;
@@ -28,9 +46,21 @@ export function matmulKernel(): MatmulKernel {
   return chosen ?? automatic;
 }
 
-/** Puts in a kernel of one's own (tests, benchmarks); null goes back to the automatic choice. */
+/**
+ * act(x · wᵀ + bias), the forward of a linear layer with its activation fused: the same numbers
+ * as the matmul kernel followed by the bias and the activation, one rounding per stage.
+ */
+export function linearForwardKernel(): LinearForwardKernel {
+  return chosenLinear ?? automaticLinear;
+}
+
+/**
+ * Puts in a matmul kernel of one's own (tests, benchmarks), which linear layers then use too;
+ * null goes back to the automatic choice.
+ */
 export function setMatmulKernel(kernel: MatmulKernel | null): void {
   chosen = kernel === automatic ? null : kernel;
+  chosenLinear = chosen === null ? null : linearWith(chosen);
 }
 
 /**
@@ -44,4 +74,23 @@ export function setKernelThreads(count: number): void {
   if (count === threads) return;
   threads = count;
   wasm = undefined;
+  wasmLinear = undefined;
 }
+
+/** Below this many elements the reference update is cheaper than staging into wasm memory. */
+const WASM_MIN_UPDATE = 1024;
+
+let wasmUpdate: SgdUpdateKernel | null | undefined;
+
+/**
+ * The SGD update kernel: wasm SIMD for large float32 parameters, else the reference. Both give
+ * the same bits, so the choice never changes a result.
+ */
+export const sgdUpdateKernel: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
+  if (param.length >= WASM_MIN_UPDATE && wasmUpdate === undefined) {
+    wasmUpdate = createWasmSgdUpdate();
+  }
+  const kernel =
+    param.length >= WASM_MIN_UPDATE ? (wasmUpdate ?? sgdUpdateReference) : sgdUpdateReference;
+  kernel(param, grad, buffer, lr, momentum, keep);
+};

@@ -1,4 +1,4 @@
-import { matmulReference } from './matmul.js';
+import { type MatmulKernel, matmulReference } from './matmul.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
@@ -21,27 +21,22 @@ export type LinearForwardKernel = (
   activation: LinearActivation,
 ) => void;
 
-export const linearForwardReference: LinearForwardKernel = (
-  x,
-  w,
-  bias,
-  out,
-  m,
-  k,
-  n,
-  activation,
-) => {
-  matmulReference(x, w, out, m, k, n, false, true, false);
-  if (bias === null && activation === 'none') return;
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let v = out[i * n + j] + (bias === null ? 0 : bias[j]);
-      // v < 0 (not Math.max) so NaN stays NaN, as in torch.relu.
-      if (activation === 'relu' && v < 0) v = 0;
-      out[i * n + j] = v;
+/** A linear forward from any matmul kernel: the product, then bias and activation in one pass. */
+export function linearWith(matmul: MatmulKernel): LinearForwardKernel {
+  return (x, w, bias, out, m, k, n, activation) => {
+    matmul(x, w, out, m, k, n, false, true, false);
+    if (bias === null && activation === 'none') return;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = out[i * n + j] + (bias === null ? 0 : bias[j]);
+        // Math.max keeps NaN as NaN (as torch.relu) and turns -0 into 0 (as wasm's f32x4.max).
+        out[i * n + j] = activation === 'relu' ? Math.max(v, 0) : v;
+      }
     }
-  }
-};
+  };
+}
+
+export const linearForwardReference: LinearForwardKernel = linearWith(matmulReference);
 
 /**
  * The fused wasm SIMD linear forward (gemm with the weight read transposed, then bias and

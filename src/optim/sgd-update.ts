@@ -1,3 +1,4 @@
+import { sgdUpdateKernel } from '../kernels/backend.js';
 import type { Storage } from '../tensor/dtype.js';
 
 export interface SGDHyperparameters {
@@ -24,7 +25,7 @@ export function sgdUpdate(
 ): void {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
   if (!maximize && weightDecay === 0 && !nesterov && !firstStep) {
-    plainUpdate(param, grad, buffer, lr, momentum, 1 - dampening);
+    sgdUpdateKernel(param, grad, buffer, lr, momentum, 1 - dampening);
     return;
   }
   for (let i = 0; i < param.length; i++) {
@@ -36,28 +37,5 @@ export function sgdUpdate(
       g = nesterov ? g + momentum * buffer[i] : buffer[i];
     }
     param[i] -= lr * g;
-  }
-}
-
-/**
- * The common case (no weight decay, nesterov or maximize; momentum buffer, if any, already
- * started) in a loop without per-element branches: the same arithmetic, several times faster
- * on large parameters.
- */
-function plainUpdate(
-  param: Storage,
-  grad: Storage,
-  buffer: Storage | null,
-  lr: number,
-  momentum: number,
-  keep: number,
-): void {
-  if (buffer === null) {
-    for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
-    return;
-  }
-  for (let i = 0; i < param.length; i++) {
-    buffer[i] = momentum * buffer[i] + keep * grad[i];
-    param[i] -= lr * buffer[i];
   }
 }

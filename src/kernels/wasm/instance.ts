@@ -58,6 +58,16 @@ export interface KernelExports {
     rowStart: number,
     rowEnd: number,
   ): void;
+  sgdPlain(p: number, g: number, n: number, lr: number): void;
+  sgdMomentum(
+    p: number,
+    g: number,
+    b: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+  ): void;
   gemmWorkBytes(): number;
   heapBase(): number;
 }

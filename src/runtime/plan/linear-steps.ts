@@ -1,4 +1,4 @@
-import { matmulKernel } from '../../kernels/backend.js';
+import { linearForwardKernel, matmulKernel } from '../../kernels/backend.js';
 import { sumAxis } from '../../kernels/reduce.js';
 import { gradTarget } from './grad-write.js';
 import type { NodeEnv, NodeSteps, Step } from './types.js';
@@ -19,24 +19,12 @@ export function linearForward(env: NodeEnv, out: Float32Array, act: FusedActivat
   const bias = env.inputs.length > 2 ? (env.inputs[2] as Float32Array) : null;
   const [outF, inF] = env.inShapes[1];
   const rows = sizeOf(env.inShapes[0]) / inF;
+  const fused = act === 'relu' ? 'relu' : 'none';
   return () => {
-    matmulKernel()(x, w, out, rows, inF, outF, false, true, false);
-    if (bias !== null) addRow(out, bias, rows, outF);
-    if (act === 'relu') reluInPlace(out);
-    else if (act === 'tanh') tanhInPlace(out);
+    linearForwardKernel()(x, w, bias, out, rows, inF, outF, fused);
+    if (act === 'tanh') tanhInPlace(out);
     else if (act === 'sigmoid') sigmoidInPlace(out);
   };
-}
-
-function addRow(out: Float32Array, bias: Float32Array, rows: number, n: number): void {
-  for (let i = 0; i < rows; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) out[o + j] = out[o + j] + bias[j];
-  }
-}
-
-function reluInPlace(a: Float32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] = Math.max(a[i], 0);
 }
 
 function tanhInPlace(a: Float32Array): void {

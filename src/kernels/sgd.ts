@@ -1,0 +1,60 @@
+import type { NumArray } from './types.js';
+import { loadWasmKernels } from './wasm/instance.js';
+
+/**
+ * The common SGD update (no weight decay, nesterov or maximize): with a momentum buffer,
+ * buffer = momentum·buffer + keep·grad, then param −= lr·buffer; without one, param −= lr·grad.
+ * Arithmetic is in float64, rounded once per stored value, as a plain loop over typed arrays does.
+ */
+export type SgdUpdateKernel = (
+  param: NumArray,
+  grad: NumArray,
+  buffer: NumArray | null,
+  lr: number,
+  momentum: number,
+  keep: number,
+) => void;
+
+export const sgdUpdateReference: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
+  if (buffer === null) {
+    for (let i = 0; i < param.length; i++) param[i] -= lr * grad[i];
+    return;
+  }
+  for (let i = 0; i < param.length; i++) {
+    buffer[i] = momentum * buffer[i] + keep * grad[i];
+    param[i] -= lr * buffer[i];
+  }
+};
+
+/**
+ * The wasm SIMD update (src/kernels/wasm/assembly/sgd.ts), bit-identical to the reference, or
+ * null when the module is unavailable. Float32 arrays are copied into wasm memory and back
+ * (memcpy-speed); other types go to the reference.
+ */
+export function createWasmSgdUpdate(): SgdUpdateKernel | null {
+  const kernels = loadWasmKernels();
+  if (kernels === null) return null;
+  const { sgdPlain, sgdMomentum } = kernels.exports;
+  return (param, grad, buffer, lr, momentum, keep) => {
+    const n = param.length;
+    if (
+      !(param instanceof Float32Array && grad instanceof Float32Array) ||
+      !(buffer === null || buffer instanceof Float32Array) ||
+      grad.length !== n ||
+      (buffer !== null && buffer.length !== n)
+    ) {
+      sgdUpdateReference(param, grad, buffer, lr, momentum, keep);
+      return;
+    }
+    const [pOff, gOff, bOff] = kernels.layout([n, n, buffer === null ? 0 : n]);
+    kernels.write(param, n, pOff);
+    kernels.write(grad, n, gOff);
+    if (buffer === null) sgdPlain(pOff, gOff, n, lr);
+    else {
+      kernels.write(buffer, n, bOff);
+      sgdMomentum(pOff, gOff, bOff, n, lr, momentum, keep);
+      kernels.read(bOff, n, buffer);
+    }
+    kernels.read(pOff, n, param);
+  };
+}

@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  createWasmSgdUpdate,
+  type SgdUpdateKernel,
+  sgdUpdateReference,
+} from '../../src/kernels/sgd.js';
+import { ensureWasmBuilt } from './wasm-build.js';
+
+let wasmUpdate: SgdUpdateKernel;
+
+beforeAll(() => {
+  ensureWasmBuilt();
+  const kernel = createWasmSgdUpdate();
+  if (kernel === null) throw new Error('wasm SGD unavailable: dist/wasm/kernels.wasm not built');
+  wasmUpdate = kernel;
+});
+
+/** Values spread over many magnitudes and both signs, with a few specials mixed in. */
+function values(length: number, seed: number): Float32Array {
+  const out = new Float32Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * 2 ** ((s % 40) - 20);
+  }
+  const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -3e-39, 3.4e38];
+  for (let i = 0; i < Math.min(specials.length, length); i++) out[(i * 7) % length] = specials[i];
+  return out;
+}
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+describe('wasm SGD update', () => {
+  const lengths = [1, 3, 4, 5, 1023, 4096, 20_005];
+  const settings = [
+    { lr: 0.01, momentum: 0.9, keep: 1 },
+    { lr: 0.3, momentum: 0.5, keep: 0.75 },
+    { lr: 1e-4, momentum: 0.99, keep: 0.1 },
+  ];
+
+  for (const n of lengths) {
+    for (const { lr, momentum, keep } of settings) {
+      it(`matches the reference bit for bit with momentum (n=${n}, lr=${lr}, momentum=${momentum}, keep=${keep})`, () => {
+        const p = values(n, 1);
+        const g = values(n, 2);
+        const b = values(n, 3);
+        const [p2, b2] = [p.slice(), b.slice()];
+        for (let step = 0; step < 3; step++) {
+          sgdUpdateReference(p, g, b, lr, momentum, keep);
+          wasmUpdate(p2, g, b2, lr, momentum, keep);
+        }
+        expect(bits(p2)).toEqual(bits(p));
+        expect(bits(b2)).toEqual(bits(b));
+      });
+    }
+    it(`matches the reference bit for bit without momentum (n=${n})`, () => {
+      const p = values(n, 4);
+      const g = values(n, 5);
+      const p2 = p.slice();
+      sgdUpdateReference(p, g, null, 0.05, 0, 1);
+      wasmUpdate(p2, g, null, 0.05, 0, 1);
+      expect(bits(p2)).toEqual(bits(p));
+    });
+  }
+
+  it('changes the parameters by the expected amounts', () => {
+    const p = Float32Array.from({ length: 8 }, (_, i) => i);
+    const g = new Float32Array(8).fill(2);
+    const b = new Float32Array(8).fill(1);
+    wasmUpdate(p, g, b, 0.5, 0.9, 1);
+    expect(Array.from(b)).toEqual(new Array(8).fill(Math.fround(2.9)));
+    expect(Array.from(p)).toEqual(
+      Array.from({ length: 8 }, (_, i) => Math.fround(i - 0.5 * Math.fround(2.9))),
+    );
+  });
+
+  it('sends float64 arrays to the reference', () => {
+    const p = Float64Array.from([1, 2, 3]);
+    wasmUpdate(p, Float64Array.from([1, 1, 1]), null, 0.1, 0, 1);
+    expect(Array.from(p)).toEqual([0.9, 1.9, 2.9]);
+  });
+});
