@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   createWasmLinear,
   type LinearForwardKernel,
@@ -17,7 +18,10 @@ import { createWasmSgdUpdate, type SgdUpdateKernel, sgdUpdateReference } from '.
  */
 const WASM_MIN_WORK = 512;
 
-let threads = 1;
+/** One thread per CPU, up to four: beyond that a batch's rows split into ranges too small to pay. */
+const DEFAULT_THREADS = Math.max(1, Math.min(availableParallelism(), 4));
+
+let threads = DEFAULT_THREADS;
 let wasm: MatmulKernel | null | undefined;
 let wasmLinear: LinearForwardKernel | null | undefined;
 let chosen: MatmulKernel | null = null;
@@ -64,8 +68,8 @@ export function setMatmulKernel(kernel: MatmulKernel | null): void {
 }
 
 /**
- * Threads per large matmul, counting the caller (default 1). Output rows are split between
- * worker threads, and the result is bit-identical to one thread's.
+ * Threads per large matmul, counting the caller (default: one per CPU, at most 4). Output rows
+ * are split between worker threads, and the result is bit-identical to one thread's.
  */
 export function setKernelThreads(count: number): void {
   if (!Number.isInteger(count) || count < 1) {

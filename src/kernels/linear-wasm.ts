@@ -49,7 +49,6 @@ export function createWasmLinear({
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
   const { linearRows } = kernels.exports;
-  const pool = threads > 1 ? sharedWorkerPool(kernels, threads - 1) : null;
   return (x, w, bias, out, m, k, n, activation) => {
     const allF32 =
       x instanceof Float32Array &&
@@ -76,8 +75,9 @@ export function createWasmLinear({
     if (bias) kernels.write(bias, n, biasOff);
     const hasBias = bias !== null;
     const relu = activation === 'relu';
-    if (pool !== null && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
-      pool.runRows(
+    if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+      // The pool starts on the first call big enough to use it: small models never start a thread.
+      sharedWorkerPool(kernels, threads - 1).runRows(
         RowKernel.linear,
         [xOff, wOff, biasOff, outOff, m, k, n, +hasBias, +relu],
         m,

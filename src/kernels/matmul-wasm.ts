@@ -15,7 +15,6 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
   const { gemm } = kernels.exports;
-  const pool = threads > 1 ? sharedWorkerPool(kernels, threads - 1) : null;
   return (a, b, out, m, k, n, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
@@ -34,8 +33,9 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
     kernels.write(a, aLen, aOff);
     kernels.write(b, bLen, bOff);
     if (accumulate) kernels.write(out, cLen, cOff);
-    if (pool !== null && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
-      pool.runRows(
+    if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+      // The pool starts on the first call big enough to use it: small models never start a thread.
+      sharedWorkerPool(kernels, threads - 1).runRows(
         RowKernel.gemm,
         [aOff, bOff, cOff, m, k, n, +transA, +transB, +accumulate],
         m,
