@@ -69,10 +69,11 @@ export function createWasmLinear({
           `${out.length}`,
       );
     }
-    const [xOff, wOff, biasOff, outOff] = kernels.layout([xLen, wLen, n, outLen]);
-    kernels.write(x, xLen, xOff);
-    kernels.write(w, wLen, wOff);
-    if (bias) kernels.write(bias, n, biasOff);
+    const [xOff, wOff, biasOff, outOff] = kernels.place(
+      [x, w, bias, out],
+      [xLen, wLen, n, outLen],
+      [true, true, true, false],
+    );
     const hasBias = bias !== null;
     const relu = activation === 'relu';
     if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
@@ -86,6 +87,6 @@ export function createWasmLinear({
     } else {
       linearRows(xOff, wOff, biasOff, outOff, m, k, n, hasBias, relu, kernels.scratch(0), 0, m);
     }
-    kernels.read(outOff, outLen, out);
+    kernels.fetch(out, outLen, outOff);
   };
 }

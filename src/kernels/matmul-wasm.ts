@@ -7,8 +7,8 @@ import { RowKernel, sharedWorkerPool } from './wasm/pool.js';
  * The WebAssembly SIMD matmul (src/kernels/wasm/assembly/gemm.ts) behind the MatmulKernel
  * contract, or null when wasm SIMD or the built module is unavailable.
  *
- * Operands are copied into wasm memory and the result copied back: O(m·k + k·n + m·n) copies
- * against O(m·k·n) work. It computes in fp32, so Float64Array/Int32Array operands go to the
+ * Operands that are not resident in wasm memory are copied in and the result copied back:
+ * O(m·k + k·n + m·n) copies against O(m·k·n) work. It computes in fp32, so Float64Array/Int32Array operands go to the
  * reference kernel instead (float64 gradient checks keep their precision).
  */
 export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): MatmulKernel | null {
@@ -29,10 +29,11 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
           `elements, got ${a.length}, ${b.length}, ${out.length}`,
       );
     }
-    const [aOff, bOff, cOff] = kernels.layout([aLen, bLen, cLen]);
-    kernels.write(a, aLen, aOff);
-    kernels.write(b, bLen, bOff);
-    if (accumulate) kernels.write(out, cLen, cOff);
+    const [aOff, bOff, cOff] = kernels.place(
+      [a, b, out],
+      [aLen, bLen, cLen],
+      [true, true, accumulate],
+    );
     if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
       // The pool starts on the first call big enough to use it: small models never start a thread.
       sharedWorkerPool(kernels, threads - 1).runRows(
@@ -44,6 +45,6 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
     } else {
       gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.scratch(0));
     }
-    kernels.read(cOff, cLen, out);
+    kernels.fetch(out, cLen, cOff);
   };
 }

@@ -28,8 +28,8 @@ export const sgdUpdateReference: SgdUpdateKernel = (param, grad, buffer, lr, mom
 
 /**
  * The wasm SIMD update (src/kernels/wasm/assembly/sgd.ts), bit-identical to the reference, or
- * null when the module is unavailable. Float32 arrays are copied into wasm memory and back
- * (memcpy-speed); other types go to the reference.
+ * null when the module is unavailable. Float32 arrays not resident in wasm memory are copied in
+ * and back (memcpy-speed); other types go to the reference.
  */
 export function createWasmSgdUpdate(): SgdUpdateKernel | null {
   const kernels = loadWasmKernels();
@@ -46,15 +46,12 @@ export function createWasmSgdUpdate(): SgdUpdateKernel | null {
       sgdUpdateReference(param, grad, buffer, lr, momentum, keep);
       return;
     }
-    const [pOff, gOff, bOff] = kernels.layout([n, n, buffer === null ? 0 : n]);
-    kernels.write(param, n, pOff);
-    kernels.write(grad, n, gOff);
+    const [pOff, gOff, bOff] = kernels.place([param, grad, buffer], [n, n, n], [true, true, true]);
     if (buffer === null) sgdPlain(pOff, gOff, n, lr);
     else {
-      kernels.write(buffer, n, bOff);
       sgdMomentum(pOff, gOff, bOff, n, lr, momentum, keep);
-      kernels.read(bOff, n, buffer);
+      kernels.fetch(buffer, n, bOff);
     }
-    kernels.read(pOff, n, param);
+    kernels.fetch(param, n, pOff);
   };
 }

@@ -136,14 +136,16 @@ describe('a worker that dies', () => {
     const b = randomArray(k * n, 32);
     const expected = new Float32Array(m * n);
     single(a, b, expected, m, k, n, false, false, false);
-    const [aOff, bOff, cOff] = kernels.layout([m * k, k * n, m * n]);
-    kernels.write(a, m * k, aOff);
-    kernels.write(b, k * n, bOff);
+    const [aOff, bOff, cOff] = kernels.place(
+      [a, b, null],
+      [m * k, k * n, m * n],
+      [true, true, false],
+    );
     for (let call = 0; call < 3; call++) {
       pool.runRows(RowKernel.gemm, [aOff, bOff, cOff, m, k, n, 0, 0, 0], m, 2);
     }
     const out = new Float32Array(m * n);
-    kernels.read(cOff, m * n, out);
+    kernels.fetch(out, m * n, cOff);
     expect(differences(out, expected)).toBe(0);
     expect(pool.counts).toEqual({ byWorkers: 0, takenBack: 3 });
   });

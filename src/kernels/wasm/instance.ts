@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { Heap } from './heap.js';
 
 /**
  * The slice of the WebAssembly JS API used here. Declared locally because the project's libs
@@ -73,9 +74,11 @@ export interface KernelExports {
 }
 
 /**
- * One instance of the kernels module and its shared linear memory. Layout: [module data |
- * one scratch area per thread for packed panels | operand area]. The operand area is reused by
- * every call and grows to the largest request seen; wasm memory never shrinks.
+ * One instance of the kernels module and its shared linear memory. Layout: [module data | one
+ * scratch area per thread for packed panels | heap]. The heap holds resident arrays (typed
+ * arrays that live in wasm memory, so kernels use them in place) and one staging area, reused
+ * by every call, into which other operands are copied. Wasm memory never shrinks; freed heap
+ * ranges are reused.
  */
 export interface WasmKernels {
   readonly exports: KernelExports;
@@ -87,14 +90,27 @@ export interface WasmKernels {
   /** Byte offset of the scratch area of thread `index` (0 is the calling thread). */
   scratch(index: number): number;
   /**
-   * Reserves consecutive 16-byte-aligned float32 arrays of the given lengths in the operand area
-   * and returns their byte offsets. Offsets stay valid until the next call.
+   * A zeroed array in wasm memory. Its range returns to the heap once the array is garbage
+   * collected, so it must be the only view of that memory that outlives its own use (no
+   * subarray of it may be kept).
    */
-  layout(lengths: readonly number[]): number[];
-  /** Copies the first `length` elements of `src` to wasm memory at byte offset `at`. */
-  write(src: Float32Array, length: number, at: number): void;
-  /** Copies `length` float32 values at byte offset `at` into the start of `dst`. */
-  read(at: number, length: number, dst: Float32Array): void;
+  residentFloat32(length: number): Float32Array;
+  residentInt32(length: number): Int32Array;
+  /** Byte offset of `array` in wasm memory when it is resident, else -1. */
+  offsetOf(array: Float32Array | Int32Array): number;
+  /**
+   * Byte offsets at which a kernel can use each array's first `lengths[i]` elements: the
+   * array's own when resident, else a range of the staging area (16-byte aligned), into which
+   * the array is copied when `copyIn[i]`. A null array gets a staging range of its length.
+   * Staged offsets stay valid until the next call.
+   */
+  place(
+    arrays: readonly (Float32Array | null)[],
+    lengths: readonly number[],
+    copyIn: readonly boolean[],
+  ): number[];
+  /** Copies `length` float32 values at byte offset `at` into `dst`, unless `dst` lives there. */
+  fetch(dst: Float32Array, length: number, at: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -155,38 +171,74 @@ function arena(module: object, memory: WasmMemory, exports: KernelExports): Wasm
   const scratchAreas = Math.min(availableParallelism(), MAX_THREADS);
   const scratchBytes = align(exports.gemmWorkBytes(), 64);
   const firstScratch = align(exports.heapBase(), 64);
-  const operands = firstScratch + scratchAreas * scratchBytes;
-  // Only this arena grows the memory (workers never do), so the view and capacity can be kept
-  // here instead of asking memory.buffer, which is slow for shared memory, on every call.
+  const heap = new Heap(firstScratch + scratchAreas * scratchBytes);
+  // Only this arena grows the memory (workers never do), so the view can be kept here instead
+  // of asking memory.buffer, which is slow for shared memory, on every call. Growing gives
+  // memory.buffer a new SharedArrayBuffer object; every one of them is remembered, since
+  // resident arrays made before a growth still view the older object.
   let view = new Float32Array(memory.buffer);
+  const buffers = new WeakSet<ArrayBufferLike>([memory.buffer]);
+  const released = new FinalizationRegistry<number>((at) => heap.release(at));
+  let staging = { at: heap.allocate(0), bytes: 0 };
+
+  function ensureMemory(): void {
+    if (heap.top <= view.byteLength) return;
+    memory.grow(Math.ceil((heap.top - view.byteLength) / PAGE_BYTES));
+    view = new Float32Array(memory.buffer);
+    buffers.add(memory.buffer);
+  }
+
+  function resident<T extends Float32Array | Int32Array>(
+    make: (buffer: ArrayBufferLike, at: number, length: number) => T,
+    length: number,
+  ): T {
+    const at = heap.allocate(4 * length);
+    ensureMemory();
+    const buffer = memory.buffer;
+    buffers.add(buffer);
+    const array = make(buffer, at, length);
+    // A reused range holds an earlier array's numbers.
+    array.fill(0);
+    released.register(array, at);
+    return array;
+  }
+
+  function offsetOf(array: Float32Array | Int32Array): number {
+    return buffers.has(array.buffer) ? array.byteOffset : -1;
+  }
+
   return {
     exports,
     module,
     memory,
     scratchAreas,
     scratch: (index) => firstScratch + index * scratchBytes,
-    layout(lengths) {
-      const offsets: number[] = [];
-      let end = operands;
-      for (const length of lengths) {
-        offsets.push(end);
-        end = align(end + 4 * length, 16);
+    residentFloat32: (length) => resident((b, at, n) => new Float32Array(b, at, n), length),
+    residentInt32: (length) => resident((b, at, n) => new Int32Array(b, at, n), length),
+    offsetOf,
+    place(arrays, lengths, copyIn) {
+      const offsets = arrays.map((a) => (a === null ? -1 : offsetOf(a)));
+      let bytes = 0;
+      for (let i = 0; i < arrays.length; i++) {
+        if (offsets[i] < 0) bytes = align(bytes + 4 * lengths[i], 16);
       }
-      if (end > view.byteLength) {
-        memory.grow(Math.ceil((end - view.byteLength) / PAGE_BYTES));
-        view = new Float32Array(memory.buffer);
+      if (bytes > staging.bytes) {
+        heap.release(staging.at);
+        staging = { at: heap.allocate(bytes), bytes };
+        ensureMemory();
+      }
+      let end = staging.at;
+      for (let i = 0; i < arrays.length; i++) {
+        if (offsets[i] >= 0) continue;
+        offsets[i] = end;
+        end = align(end + 4 * lengths[i], 16);
+        const src = arrays[i];
+        if (src !== null && copyIn[i]) write(view, src, lengths[i], offsets[i]);
       }
       return offsets;
     },
-    write(src, length, at) {
-      const base = at >> 2;
-      if (length <= SMALL_COPY) {
-        for (let i = 0; i < length; i++) view[base + i] = src[i];
-      } else {
-        view.set(src.length === length ? src : src.subarray(0, length), base);
-      }
-    },
-    read(at, length, dst) {
+    fetch(dst, length, at) {
+      if (offsetOf(dst) === at) return;
       const base = at >> 2;
       if (length <= SMALL_COPY) {
         for (let i = 0; i < length; i++) dst[i] = view[base + i];
@@ -195,6 +247,15 @@ function arena(module: object, memory: WasmMemory, exports: KernelExports): Wasm
       }
     },
   };
+}
+
+function write(view: Float32Array, src: Float32Array, length: number, at: number): void {
+  const base = at >> 2;
+  if (length <= SMALL_COPY) {
+    for (let i = 0; i < length; i++) view[base + i] = src[i];
+  } else {
+    view.set(src.length === length ? src : src.subarray(0, length), base);
+  }
 }
 
 function align(offset: number, to: number): number {

@@ -1,4 +1,5 @@
 import type { GraphInput, GraphNode } from '../../compiler/graph.js';
+import { kernelFloat32, kernelInt32 } from '../../kernels/buffers.js';
 import { concreteShape } from './dims.js';
 import { type FusedActivation, linearForward } from './linear-steps.js';
 import type { Plan } from './plan.js';
@@ -49,7 +50,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): PlanR
     const shape = concreteShape(input.shape, bindings);
     if (shape === null) return { reason: `input '${input.name}' has a derived dim` };
     const size = sizeOf(shape);
-    const buffer = input.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+    const buffer = input.dtype === 'int32' ? kernelInt32(size) : kernelFloat32(size);
     values.set(input.name, { buffer, shape, dtype: input.dtype });
     inputs.push({ name: input.name, buffer });
   }
@@ -81,7 +82,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): PlanR
     const shape = concreteShape(node.shape, bindings);
     if (shape === null) return { reason: `node '${node.name}' has a derived dim` };
     const size = fusedInto.has(node.name) ? 0 : sizeOf(shape);
-    const buffer = node.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+    const buffer = node.dtype === 'int32' ? kernelInt32(size) : kernelFloat32(size);
     values.set(node.name, { buffer, shape, dtype: node.dtype as 'float32' | 'int32' });
   }
 
@@ -108,7 +109,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): PlanR
       inGrads: node.inputs.map((name) => grads.get(name) ?? null),
       accumulate: accumulate.get(node) ?? [],
       context: request.context,
-      scratch: (n) => new Float32Array(n),
+      scratch: kernelFloat32,
     };
     const steps = builder(env);
     const fused = fusedInto.get(node.name);
@@ -175,7 +176,7 @@ function gradientBuffers(
   for (const name of ancestors) {
     if (!needsGrad.has(name)) continue;
     const v = values.get(name) as Value;
-    grads.set(name, new Float32Array(sizeOf(v.shape)));
+    grads.set(name, kernelFloat32(sizeOf(v.shape)));
   }
   return grads;
 }
