@@ -1,4 +1,5 @@
 import { withGradMode } from '../autograd/grad-mode.js';
+import { kernelFloat32 } from '../kernels/buffers.js';
 import { zero_ } from '../ops/inplace.js';
 import type { Storage } from '../tensor/dtype.js';
 import { formatShape, ShapeError, ValueError } from '../tensor/errors.js';
@@ -118,7 +119,7 @@ export class SGD {
           }
           const state = this.stateOf(p);
           const firstStep = group.momentum !== 0 && state.momentumBuffer === null;
-          if (firstStep) state.momentumBuffer = new (storageType(p))(p.size);
+          if (firstStep) state.momentumBuffer = newBuffer(p);
           const buffer = group.momentum !== 0 ? state.momentumBuffer : null;
           sgdUpdate(p.storage, p.grad.storage, buffer, firstStep, group);
           p.version.value++;
@@ -206,7 +207,12 @@ export class SGD {
           `SGD.loadStateDict: the momentum buffer of parameter ${key} has ${Array.isArray(values) ? values.length : 'no'} values, the parameter ${p.size} (shape ${formatShape(p.shape)})`,
         );
       }
-      restored.set(p, { momentumBuffer: values && (storageType(p).from(values) as Storage) });
+      let buffer: Storage | null = null;
+      if (values !== null) {
+        buffer = newBuffer(p);
+        buffer.set(values);
+      }
+      restored.set(p, { momentumBuffer: buffer });
     }
     saved.forEach((group, g) => {
       const target = this.paramGroups[g];
@@ -231,8 +237,12 @@ export class SGD {
   }
 }
 
-function storageType(p: Tensor): Float32ArrayConstructor | Float64ArrayConstructor {
-  return p.dtype === 'float64' ? Float64Array : Float32Array;
+/**
+ * A zeroed momentum buffer for `p`. Float32 ones go where the update kernel uses them in place
+ * (wasm memory), which is safe because they never leave the optimizer: stateDict copies them.
+ */
+function newBuffer(p: Tensor): Storage {
+  return p.dtype === 'float64' ? new Float64Array(p.size) : kernelFloat32(p.size);
 }
 
 function checkOptions(o: SGDOptions, where: string): void {

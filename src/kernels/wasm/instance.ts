@@ -69,6 +69,7 @@ export interface KernelExports {
     momentum: number,
     keep: number,
   ): void;
+  reluBackward(g: number, out: number, dst: number, n: number): void;
   gemmWorkBytes(): number;
   heapBase(): number;
 }

@@ -1,4 +1,5 @@
 import * as act from '../../kernels/activation.js';
+import { reluGradKernel } from '../../kernels/relu-grad.js';
 import { gradTarget } from './grad-write.js';
 import type { NodeEnv, NodeSteps, Step } from './types.js';
 
@@ -126,9 +127,7 @@ export function activationBackward(
 ): Step {
   switch (env.node.op) {
     case 'relu':
-      return () => {
-        for (let i = 0; i < dst.length; i++) dst[i] = g[i] * (out[i] > 0 ? 1 : 0);
-      };
+      return () => reluGradKernel(g, out, dst);
     case 'tanh':
       return () => {
         for (let i = 0; i < dst.length; i++) {

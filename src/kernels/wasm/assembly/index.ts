@@ -2,3 +2,4 @@
 export { gemm, gemmRows, gemmWorkBytes, heapBase } from './gemm';
 export { linearRows } from './linear';
 export { sgdMomentum, sgdPlain } from './sgd';
+export { reluBackward } from './relu';
