@@ -1,5 +1,4 @@
 import type { Graph } from '../compiler/graph.js';
-import { writeFileAtomic } from '../runtime/atomic-write.js';
 import type { RegisterCommand } from './io.js';
 
 function attrs(values: Graph['nodes'][number]['attrs']): string {
@@ -47,6 +46,7 @@ export const register: RegisterCommand = (program, { io }) => {
       const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
       const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
       if (options.output) {
+        const { writeFileAtomic } = await import('../runtime/atomic-write.js');
         writeFileAtomic(options.output, `${JSON.stringify(graph, null, 2)}\n`);
         io.stderr(
           `wrote ${options.output} (${graph.nodes.length} nodes, ${graph.parameters.length} parameters)\n`,

@@ -15,7 +15,6 @@ import {
 import { register as registerPredict } from './predict.js';
 import { register as registerSummary } from './summary.js';
 import { register as registerTrain } from './train.js';
-import { userErrorMessage } from './user-error.js';
 import { register as registerValidate } from './validate.js';
 
 /** Every command; adding one is an import above and an entry here. */
@@ -83,6 +82,8 @@ export async function main(
       reportSpecError(error, io);
       return 1;
     }
+    // Loaded only on failure: it pulls in the runtime's error classes, which validate never needs.
+    const { userErrorMessage } = await import('./user-error.js');
     const userMessage = userErrorMessage(error);
     if (userMessage !== null) {
       io.stderr(`modelspec: error: ${userMessage}\n`);

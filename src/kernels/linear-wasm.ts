@@ -2,7 +2,7 @@ import { type MatmulKernel, matmulReference } from './matmul.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
-import { RowKernel, sharedWorkerPool } from './wasm/pool.js';
+import { BlockKernel, sharedWorkerPool } from './wasm/pool.js';
 
 export type LinearActivation = 'none' | 'relu';
 
@@ -48,7 +48,7 @@ export function createWasmLinear({
 }: WasmKernelOptions = {}): LinearForwardKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
-  const { linearRows } = kernels.exports;
+  const { linearBlock } = kernels.exports;
   return (x, w, bias, out, m, k, n, activation) => {
     const allF32 =
       x instanceof Float32Array &&
@@ -78,14 +78,30 @@ export function createWasmLinear({
     const relu = activation === 'relu';
     if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
       // The pool starts on the first call big enough to use it: small models never start a thread.
-      sharedWorkerPool(kernels, threads - 1).runRows(
-        RowKernel.linear,
+      sharedWorkerPool(kernels, threads - 1).run(
+        BlockKernel.linear,
         [xOff, wOff, biasOff, outOff, m, k, n, +hasBias, +relu],
         m,
+        n,
         threads,
       );
     } else {
-      linearRows(xOff, wOff, biasOff, outOff, m, k, n, hasBias, relu, kernels.scratch(0), 0, m);
+      linearBlock(
+        xOff,
+        wOff,
+        biasOff,
+        outOff,
+        m,
+        k,
+        n,
+        hasBias,
+        relu,
+        kernels.scratch(0),
+        0,
+        m,
+        0,
+        n,
+      );
     }
     kernels.fetch(out, outLen, outOff);
   };

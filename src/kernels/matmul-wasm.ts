@@ -1,7 +1,7 @@
 import { type MatmulKernel, matmulReference } from './matmul.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
-import { RowKernel, sharedWorkerPool } from './wasm/pool.js';
+import { BlockKernel, sharedWorkerPool } from './wasm/pool.js';
 
 /**
  * The WebAssembly SIMD matmul (src/kernels/wasm/assembly/gemm.ts) behind the MatmulKernel
@@ -36,10 +36,11 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
     );
     if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
       // The pool starts on the first call big enough to use it: small models never start a thread.
-      sharedWorkerPool(kernels, threads - 1).runRows(
-        RowKernel.gemm,
+      sharedWorkerPool(kernels, threads - 1).run(
+        BlockKernel.gemm,
         [aOff, bOff, cOff, m, k, n, +transA, +transB, +accumulate],
         m,
+        n,
         threads,
       );
     } else {

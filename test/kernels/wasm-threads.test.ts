@@ -3,7 +3,7 @@ import { createWasmLinear, type LinearForwardKernel } from '../../src/kernels/li
 import type { MatmulKernel } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
 import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
-import { RowKernel, sharedWorkerPool, WorkerPool } from '../../src/kernels/wasm/pool.js';
+import { BlockKernel, sharedWorkerPool, WorkerPool } from '../../src/kernels/wasm/pool.js';
 import { ensureWasmBuilt } from './wasm-build.js';
 
 let single: MatmulKernel;
@@ -71,18 +71,23 @@ describe('wasm kernels on two threads', () => {
     });
   }
 
-  it('linear forward with bias and ReLU is bit-identical to one thread', () => {
-    const [m, k, n] = [200, 150, 120];
-    const x = randomArray(m * k, 1);
-    const w = randomArray(n * k, 2);
-    const bias = randomArray(n, 3);
-    const one = new Float32Array(m * n);
-    const two = new Float32Array(m * n);
-    linearThreaded(x, w, bias, two, m, k, n, 'relu');
-    linearSingle(x, w, bias, one, m, k, n, 'relu');
-    expect(differences(one, two)).toBe(0);
-    expect(one.some((v) => v > 0)).toBe(true);
-  });
+  // Split by rows (m >= n), and by columns with an edge block narrower than the tile (n > m).
+  for (const [m, k, n] of [
+    [200, 150, 120],
+    [64, 150, 301],
+  ]) {
+    it(`linear forward ${m}×${k}, ${n} outputs, with bias and ReLU is bit-identical to one thread`, () => {
+      const x = randomArray(m * k, 1);
+      const w = randomArray(n * k, 2);
+      const bias = randomArray(n, 3);
+      const one = new Float32Array(m * n);
+      const two = new Float32Array(m * n);
+      linearThreaded(x, w, bias, two, m, k, n, 'relu');
+      linearSingle(x, w, bias, one, m, k, n, 'relu');
+      expect(differences(one, two)).toBe(0);
+      expect(one.some((v) => v > 0)).toBe(true);
+    });
+  }
 
   it('kernels created with different thread counts share the pool and keep working', () => {
     const wider = createWasmMatmul({ threads: 4 })!;
@@ -142,7 +147,7 @@ describe('a worker that dies', () => {
       [true, true, false],
     );
     for (let call = 0; call < 3; call++) {
-      pool.runRows(RowKernel.gemm, [aOff, bOff, cOff, m, k, n, 0, 0, 0], m, 2);
+      pool.run(BlockKernel.gemm, [aOff, bOff, cOff, m, k, n, 0, 0, 0], m, n, 2);
     }
     const out = new Float32Array(m * n);
     kernels.fetch(out, m * n, cOff);

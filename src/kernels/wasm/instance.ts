@@ -31,7 +31,7 @@ export interface KernelExports {
     accumulate: boolean,
     work: number,
   ): void;
-  gemmRows(
+  gemmBlock(
     a: number,
     b: number,
     c: number,
@@ -44,8 +44,10 @@ export interface KernelExports {
     work: number,
     rowStart: number,
     rowEnd: number,
+    colStart: number,
+    colEnd: number,
   ): void;
-  linearRows(
+  linearBlock(
     x: number,
     w: number,
     bias: number,
@@ -58,6 +60,8 @@ export interface KernelExports {
     work: number,
     rowStart: number,
     rowEnd: number,
+    colStart: number,
+    colEnd: number,
   ): void;
   sgdPlain(p: number, g: number, n: number, lr: number): void;
   sgdMomentum(

@@ -2,19 +2,22 @@ import { Worker } from 'node:worker_threads';
 import type { WasmKernels } from './instance.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
-/** Row-range kernels a job can run; values index the worker's function table. */
-export const RowKernel = { gemm: 0, linear: 1 } as const;
-export type RowKernel = (typeof RowKernel)[keyof typeof RowKernel];
+/** Block kernels a job can run; values index the worker's function table. */
+export const BlockKernel = { gemm: 0, linear: 1 } as const;
+export type BlockKernel = (typeof BlockKernel)[keyof typeof BlockKernel];
 
-/** The nine leading arguments of gemmRows / linearRows (booleans as 0/1), before scratch and rows. */
-export type RowArgs = [number, number, number, number, number, number, number, number, number];
-type RowFunction = (...args: [...RowArgs, number, number, number]) => void;
+/**
+ * The nine leading arguments of gemmBlock / linearBlock (booleans as 0/1), before the scratch
+ * area and the block's rows and columns.
+ */
+export type BlockArgs = [number, number, number, number, number, number, number, number, number];
+type BlockFunction = (...args: [...BlockArgs, number, number, number, number, number]) => void;
 
 /**
  * Control block (a SharedArrayBuffer). Per worker i, int32 words at 4i: SEQ (job number posted
  * to it), READY, DONE (last job it finished, negated if the kernel threw), CLAIM (last job
- * number claimed, by the worker or by the caller); from argsByte, per worker 12 float64s: the 9
- * kernel arguments, rowStart, rowEnd, kernel id. Each worker has its own job number, so a
+ * number claimed, by the worker or by the caller); from argsByte, per worker 14 float64s: the 9
+ * kernel arguments, rowStart, rowEnd, colStart, colEnd, kernel id. Each worker has its own job number, so a
  * worker is only woken for work it was given.
  */
 const LAYOUT = {
@@ -23,19 +26,20 @@ const LAYOUT = {
   done: 2,
   claim: 3,
   wordsPerWorker: 4,
-  argsPerWorker: 12,
+  argsPerWorker: 14,
   argsByte: 1024,
 } as const;
 const WAIT_SLICE_MS = 1000;
-/** Rows are split on multiples of the micro-kernel's register tile height. */
+/** Splits fall on multiples of the micro-kernel's register tile: 4 rows, 8 columns. */
 const ROW_QUANTUM = 4;
+const COLUMN_QUANTUM = 8;
 
 /**
- * Worker threads that run row ranges of wasm kernels on the shared memory, so one call's output
- * rows are split between the calling thread and the workers. Each element is computed by exactly
+ * Worker threads that run blocks of wasm kernels on the shared memory, so one call's output
+ * is split between the calling thread and the workers. Each element is computed by exactly
  * one thread with the same operation order as a single-threaded call: results are bit-identical.
  *
- * A posted range is claimed (compare-and-swap on CLAIM) by whichever comes first: its worker,
+ * A posted block is claimed (compare-and-swap on CLAIM) by whichever comes first: its worker,
  * or the caller once it has finished its own range. So a worker that is descheduled, still
  * starting, or dead never makes the caller wait; the caller only waits for ranges a running
  * worker has claimed.
@@ -44,11 +48,11 @@ export class WorkerPool {
   private readonly control: SharedArrayBuffer;
   private readonly ints: Int32Array;
   private readonly args: Float64Array;
-  private readonly functions: RowFunction[];
+  private readonly functions: BlockFunction[];
   private readonly workers: Worker[] = [];
   private readonly capacity: number;
   private seq = 0;
-  /** Ranges run by workers and ranges the caller took back, for tests and benchmarks. */
+  /** Blocks run by workers and blocks the caller took back, for tests and benchmarks. */
   readonly counts = { byWorkers: 0, takenBack: 0 };
 
   constructor(
@@ -61,8 +65,8 @@ export class WorkerPool {
     );
     this.ints = new Int32Array(this.control);
     this.args = new Float64Array(this.control, LAYOUT.argsByte);
-    const { gemmRows, linearRows } = kernels.exports;
-    this.functions = [gemmRows, linearRows] as unknown as RowFunction[];
+    const { gemmBlock, linearBlock } = kernels.exports;
+    this.functions = [gemmBlock, linearBlock] as unknown as BlockFunction[];
   }
 
   /** Starts workers until there are `count` (at most one per spare scratch area). */
@@ -112,42 +116,47 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `kernel(args, scratch, rowStart, rowEnd)` over rows [0, m), split into at most `parts`
-   * contiguous ranges: the calling thread takes the first, ready workers the others.
+   * Runs `kernel` over the m×n output, split into at most `parts` blocks: the calling thread
+   * takes the first, ready workers the others. The split is by columns when n > m (each
+   * thread then packs only its columns of B; a row split would have every thread pack all of
+   * it), else by rows.
    */
-  runRows(kernel: RowKernel, args: RowArgs, m: number, parts: number): void {
+  run(kernel: BlockKernel, args: BlockArgs, m: number, n: number, parts: number): void {
     const run = this.functions[kernel];
+    const scratch = this.kernels.scratch(0);
+    const byColumns = n > m;
+    const extent = byColumns ? n : m;
+    const quantum = byColumns ? COLUMN_QUANTUM : ROW_QUANTUM;
     const ready = this.readyWorkers();
     const helpers = ready.slice(
       0,
-      Math.max(0, Math.min(parts - 1, Math.ceil(m / ROW_QUANTUM) - 1)),
+      Math.max(0, Math.min(parts - 1, Math.ceil(extent / quantum) - 1)),
     );
     if (helpers.length === 0) {
-      run(...args, this.kernels.scratch(0), 0, m);
+      run(...args, scratch, 0, m, 0, n);
       return;
     }
-    const chunk = Math.ceil(m / (helpers.length + 1) / ROW_QUANTUM) * ROW_QUANTUM;
+    const chunk = Math.ceil(extent / (helpers.length + 1) / quantum) * quantum;
+    const block = (index: number): [number, number, number, number] => {
+      const start = Math.min(extent, chunk * index);
+      const end = Math.min(extent, chunk * (index + 1));
+      return byColumns ? [0, m, start, end] : [start, end, 0, n];
+    };
     const seq = ++this.seq;
     helpers.forEach((worker, h) => {
       const at = worker * LAYOUT.argsPerWorker;
       this.args.set(args, at);
-      this.args[at + 9] = Math.min(m, chunk * (h + 1));
-      this.args[at + 10] = Math.min(m, chunk * (h + 2));
-      this.args[at + 11] = kernel;
+      this.args.set(block(h + 1), at + 9);
+      this.args[at + 13] = kernel;
       const seqAt = worker * LAYOUT.wordsPerWorker + LAYOUT.seq;
       Atomics.store(this.ints, seqAt, seq);
       Atomics.notify(this.ints, seqAt);
     });
-    run(...args, this.kernels.scratch(0), 0, Math.min(m, chunk));
+    run(...args, scratch, ...block(0));
     helpers.forEach((worker, h) => {
       if (this.claim(worker, seq)) {
         this.counts.takenBack++;
-        run(
-          ...args,
-          this.kernels.scratch(0),
-          Math.min(m, chunk * (h + 1)),
-          Math.min(m, chunk * (h + 2)),
-        );
+        run(...args, scratch, ...block(h + 1));
       } else {
         this.counts.byWorkers++;
         this.join(worker, seq);

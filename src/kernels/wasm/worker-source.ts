@@ -4,14 +4,14 @@
  *
  * The worker instantiates the kernels module on the shared memory, marks itself ready, then
  * loops: wait for its job number to move, claim the job (unless the caller already took it
- * back), run the row range in its argument slot, publish the job number as done (negated if the
+ * back), run the block in its argument slot, publish the job number as done (negated if the
  * kernel threw) and notify. Layout: see pool.ts.
  */
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, scratch, layout } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const functions = [kernels.gemmRows, kernels.linearRows];
+const functions = [kernels.gemmBlock, kernels.linearBlock];
 const ints = new Int32Array(control);
 const words = layout.wordsPerWorker * index;
 const seqAt = words + layout.seq;
@@ -28,7 +28,7 @@ for (;;) {
   if (before === seen || Atomics.compareExchange(ints, claimAt, before, seen) !== before) continue;
   let status = seen;
   try {
-    functions[args[11]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], scratch, args[9], args[10]);
+    functions[args[13]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], scratch, args[9], args[10], args[11], args[12]);
   } catch (err) {
     status = -seen;
   }

@@ -10,8 +10,8 @@
 // step is a mul followed by an add.
 //
 // Each element of C sums its k products in the same order (KC blocks in turn, p ascending
-// inside a block) whatever the m/n blocking, so splitting C by rows across threads gives
-// bit-identical results.
+// inside a block) whatever the m/n blocking, so splitting C by rows or by columns across
+// threads gives bit-identical results.
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -45,11 +45,14 @@ export function gemm(
   accumulate: bool,
   work: usize,
 ): void {
-  gemmRows(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m);
+  gemmBlock(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m, 0, n);
 }
 
-/** `gemm` restricted to output rows [rowStart, rowEnd); used to split work across threads. */
-export function gemmRows(
+/**
+ * `gemm` restricted to output rows [rowStart, rowEnd) and columns [colStart, colEnd); used to
+ * split work across threads. A column split packs only its own part of B.
+ */
+export function gemmBlock(
   a: usize,
   b: usize,
   c: usize,
@@ -62,10 +65,15 @@ export function gemmRows(
   work: usize,
   rowStart: i32,
   rowEnd: i32,
+  colStart: i32,
+  colEnd: i32,
 ): void {
-  if (rowEnd <= rowStart || n <= 0) return;
+  if (rowEnd <= rowStart || colEnd <= colStart) return;
   if (k <= 0) {
-    if (!accumulate) memory.fill(c + ((<usize>rowStart * <usize>n) << 2), 0, (<usize>(rowEnd - rowStart) * <usize>n) << 2);
+    if (accumulate) return;
+    for (let i = rowStart; i < rowEnd; i++) {
+      memory.fill(c + ((<usize>i * <usize>n + <usize>colStart) << 2), 0, <usize>(colEnd - colStart) << 2);
+    }
     return;
   }
   // Element (i, p) of op(A) lives at a[i*rsA + p*csA]; element (p, j) of op(B) at b[p*rsB + j*csB].
@@ -78,8 +86,8 @@ export function gemmRows(
   const tile = packedB + PACKED_B_BYTES;
   const ldc: usize = <usize>n << 2;
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = colStart; jc < colEnd; jc += NC) {
+    const nc = min(NC, colEnd - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       packB(b, rsB, csB, pc, jc, kc, nc, packedB);
