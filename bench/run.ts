@@ -125,7 +125,9 @@ async function workloadsSection(options: Options): Promise<string> {
     log(`${row.impl} ${row.workload}: ${row.stepsPerSecond?.toFixed(1) ?? row.note} steps/s`);
   const rows: WorkloadRow[] = [];
   const loadBefore = load();
-  rows.push(...benchModelspecWorkloads(workloads, timing, progress));
+  for (const threads of [1, 2]) {
+    rows.push(...benchModelspecWorkloads(workloads, timing, progress, threads));
+  }
   const torchVersions: string[] = [];
   for (const threads of [1, 2]) {
     const run = await benchTorchWorkloads(threads, workloads, timing, progress);

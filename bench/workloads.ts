@@ -3,7 +3,7 @@
 // backward, SGD step with momentum 0.9, lr 0.01) on fixed random data.
 // Run: npx tsx bench/workloads.ts [tiny small medium large]  (prints one JSON line per case).
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileFile, SGD, type Tensor, tensor } from '../src/index.js';
+import { compileFile, SGD, setKernelThreads, type Tensor, tensor } from '../src/index.js';
 import { measureStepRate, type StepRate, type StepRateOptions } from './step-rate.js';
 
 export type WorkloadName = 'tiny' | 'small' | 'medium' | 'large';
@@ -127,15 +127,23 @@ export interface WorkloadRow {
 
 const WARM_UP_ALL_STEPS = 20;
 
+/** The implementation name of modelspec's rows at a thread count. */
+export function modelspecImplName(threads: number): string {
+  return `modelspec ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 /**
- * modelspec's steps/s on each workload. Every workload first runs a few steps, so that no case
- * profits from being the only shape V8 has seen when it optimises the runtime.
+ * modelspec's steps/s on each workload with `threads` kernel threads. Every workload first runs
+ * a few steps, so that no case profits from being the only shape V8 has seen when it optimises
+ * the runtime.
  */
 export function benchModelspecWorkloads(
   workloads: readonly Workload[] = WORKLOADS,
   options: StepRateOptions = {},
   onRow: (row: WorkloadRow) => void = () => {},
+  threads = 1,
 ): WorkloadRow[] {
+  setKernelThreads(threads);
   for (const w of workloads) {
     const step = modelspecStep(w);
     for (let i = 0; i < (w.name === 'large' ? 2 : WARM_UP_ALL_STEPS); i += 1) step();
@@ -143,7 +151,7 @@ export function benchModelspecWorkloads(
   return workloads.map((w) => {
     const rate: StepRate = measureStepRate(modelspecStep(w), options);
     const row = {
-      impl: 'modelspec',
+      impl: modelspecImplName(threads),
       workload: w.name,
       stepsPerSecond: rate.stepsPerSecond,
       cpuStepsPerSecond: rate.cpuStepsPerSecond,
@@ -157,5 +165,12 @@ export function benchModelspecWorkloads(
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const names = process.argv.slice(2);
   const chosen = names.length > 0 ? names.map(workload) : WORKLOADS;
-  benchModelspecWorkloads(chosen, {}, (row) => process.stdout.write(`${JSON.stringify(row)}\n`));
+  for (const threads of [1, 2]) {
+    benchModelspecWorkloads(
+      chosen,
+      {},
+      (row) => process.stdout.write(`${JSON.stringify(row)}\n`),
+      threads,
+    );
+  }
 }
