@@ -2,20 +2,13 @@
  * Steady-state memory of training through the plan: runs `steps` SGD steps of a workload on one
  * batch (as fit does: zeroGrad in place, loss, backward, step) and prints RSS and heap every
  * tenth of the run, so a leak shows as growth.
- * Run: npx tsx bench/plan-memory.ts medium 100000 [--wasm]
+ * Run: npx tsx bench/plan-memory.ts medium 100000
  */
 import { fileURLToPath } from 'node:url';
 import { backward, compileFile, Rng, SGD, Tensor } from '../src/index.js';
-import { setMatmulKernel } from '../src/kernels/backend.js';
-import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
 
 const [name = 'medium', stepsArg = '100000'] = process.argv.slice(2);
 const steps = Number(stepsArg);
-if (process.argv.includes('--wasm')) {
-  const kernel = createWasmMatmul();
-  if (kernel === null) throw new Error('the wasm kernels are not built (npm run build)');
-  setMatmulKernel(kernel);
-}
 const model = compileFile(fileURLToPath(new URL(`workloads/${name}.yaml`, import.meta.url)));
 const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
 const rng = new Rng(1);

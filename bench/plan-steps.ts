@@ -1,14 +1,14 @@
 /**
  * Micro-benchmark of the compiled execution plan: training steps per second (zeroGrad, loss,
  * backward, SGD with momentum) of the four bench/workloads specs with the plan on and off.
- * Run: npx tsx bench/plan-steps.ts [tiny small medium large] [--seconds 2] [--wasm [--threads 2]]
- * (--wasm installs the WebAssembly SIMD matmul as the backend's kernel first, on that many
- * threads).
+ * Run: npx tsx bench/plan-steps.ts [tiny small medium large] [--seconds 2] [--threads N]
+ * [--reference] (--threads sets the kernel threads; --reference runs every product on the plain
+ * TypeScript kernel instead of WebAssembly).
  */
 import { fileURLToPath } from 'node:url';
-import { backward, compileFile, Rng, SGD, Tensor } from '../src/index.js';
+import { backward, compileFile, Rng, SGD, setKernelThreads, Tensor } from '../src/index.js';
 import { setMatmulKernel } from '../src/kernels/backend.js';
-import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
+import { matmulReference } from '../src/kernels/matmul.js';
 
 const WORKLOADS = ['tiny', 'small', 'medium', 'large'];
 
@@ -74,13 +74,9 @@ const args = process.argv.slice(2);
 const secondsAt = args.indexOf('--seconds');
 const seconds = secondsAt >= 0 ? Number(args[secondsAt + 1]) : 2;
 const threadsAt = args.indexOf('--threads');
-const threads = threadsAt >= 0 ? Number(args[threadsAt + 1]) : 1;
+if (threadsAt >= 0) setKernelThreads(Number(args[threadsAt + 1]));
+if (args.includes('--reference')) setMatmulKernel(matmulReference);
 const chosen = args.filter((a) => WORKLOADS.includes(a));
-if (args.includes('--wasm')) {
-  const kernel = createWasmMatmul({ threads });
-  if (kernel === null) throw new Error('the wasm kernels are not built (npm run build)');
-  setMatmulKernel(kernel);
-}
 for (const name of chosen.length > 0 ? chosen : WORKLOADS) {
   const off = measure(name, false, seconds);
   const on = measure(name, true, seconds);
