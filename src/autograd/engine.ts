@@ -1,3 +1,4 @@
+import { addInto } from '../kernels/add-into.js';
 import { AutogradError, formatShape, ShapeError } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -118,9 +119,7 @@ function accumulate(target: Tensor, g: Tensor): void {
     target.grad = new Tensor(storage, target.shape);
     return;
   }
-  const s = target.grad.storage;
-  const src = g.storage;
-  for (let i = 0; i < s.length; i++) s[i] += src[i];
+  addInto(target.grad.storage, g.storage);
 }
 
 function addStorage(a: Tensor, b: Tensor): Tensor {

@@ -74,6 +74,7 @@ export interface KernelExports {
     keep: number,
   ): void;
   reluBackward(g: number, out: number, dst: number, n: number): void;
+  addInto(dst: number, src: number, n: number): void;
   gemmWorkBytes(): number;
   heapBase(): number;
 }

@@ -3,3 +3,4 @@ export { gemm, gemmBlock, gemmWorkBytes, heapBase } from './gemm';
 export { linearBlock } from './linear';
 export { sgdMomentum, sgdPlain } from './sgd';
 export { reluBackward } from './relu';
+export { addInto } from './add';
