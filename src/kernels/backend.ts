@@ -7,7 +7,6 @@ import {
 } from './linear-wasm.js';
 import { type MatmulKernel, matmulReference } from './matmul.js';
 import { createWasmMatmul } from './matmul-wasm.js';
-import { createWasmSgdUpdate, type SgdUpdateKernel, sgdUpdateReference } from './sgd.js';
 
 /**
  * The kernels ops call through, so a faster backend can be put in without touching ops or
@@ -80,21 +79,3 @@ export function setKernelThreads(count: number): void {
   wasm = undefined;
   wasmLinear = undefined;
 }
-
-/** Below this many elements the reference update is cheaper than staging into wasm memory. */
-const WASM_MIN_UPDATE = 1024;
-
-let wasmUpdate: SgdUpdateKernel | null | undefined;
-
-/**
- * The SGD update kernel: wasm SIMD for large float32 parameters, else the reference. Both give
- * the same bits, so the choice never changes a result.
- */
-export const sgdUpdateKernel: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
-  if (param.length >= WASM_MIN_UPDATE && wasmUpdate === undefined) {
-    wasmUpdate = createWasmSgdUpdate();
-  }
-  const kernel =
-    param.length >= WASM_MIN_UPDATE ? (wasmUpdate ?? sgdUpdateReference) : sgdUpdateReference;
-  kernel(param, grad, buffer, lr, momentum, keep);
-};

@@ -55,3 +55,21 @@ export function createWasmSgdUpdate(): SgdUpdateKernel | null {
     kernels.fetch(param, n, pOff);
   };
 }
+
+/** Below this many elements the reference update is cheaper than staging into wasm memory. */
+const WASM_MIN_UPDATE = 1024;
+
+let wasmUpdate: SgdUpdateKernel | null | undefined;
+
+/**
+ * The SGD update: wasm SIMD for large float32 parameters, else the reference. Both give the same
+ * bits, so the choice never changes a result.
+ */
+export const sgdUpdateKernel: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
+  if (param.length < WASM_MIN_UPDATE) {
+    sgdUpdateReference(param, grad, buffer, lr, momentum, keep);
+    return;
+  }
+  if (wasmUpdate === undefined) wasmUpdate = createWasmSgdUpdate();
+  (wasmUpdate ?? sgdUpdateReference)(param, grad, buffer, lr, momentum, keep);
+};

@@ -1,4 +1,4 @@
-import { sgdUpdateKernel } from '../kernels/backend.js';
+import { sgdUpdateKernel } from '../kernels/sgd.js';
 import type { Storage } from '../tensor/dtype.js';
 
 export interface SGDHyperparameters {
