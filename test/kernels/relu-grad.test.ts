@@ -1,16 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reluGradKernel, reluGradReference } from '../../src/kernels/relu-grad.js';
-import { loadWasmKernels, type WasmKernels } from '../../src/kernels/wasm/instance.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
+import { builtWasmKernels } from './wasm-build.js';
 
 let kernels: WasmKernels;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const loaded = loadWasmKernels();
-  if (loaded === null)
-    throw new Error('wasm kernels unavailable: dist/wasm/kernels.wasm not built');
-  kernels = loaded;
+  kernels = builtWasmKernels();
 });
 
 const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45];

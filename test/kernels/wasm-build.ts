@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KERNELS_WASM_URL } from '../../src/kernels/wasm/instance.js';
+import {
+  KERNELS_WASM_URL,
+  loadWasmKernels,
+  type WasmKernels,
+} from '../../src/kernels/wasm/instance.js';
 
 const sources = new URL('../../src/kernels/wasm/assembly/', import.meta.url);
 const buildScript = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
@@ -23,4 +27,13 @@ function mtime(file: URL | string): number {
   } catch {
     return -1;
   }
+}
+
+/** The wasm kernels, built first if needed; throws when this Node cannot run them. */
+export function builtWasmKernels(): WasmKernels {
+  ensureWasmBuilt();
+  const kernels = loadWasmKernels();
+  if (kernels === null)
+    throw new Error('wasm kernels unavailable: dist/wasm/kernels.wasm not built');
+  return kernels;
 }

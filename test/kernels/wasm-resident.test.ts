@@ -3,17 +3,13 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matmulReference } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
-import { loadWasmKernels, type WasmKernels } from '../../src/kernels/wasm/instance.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
+import { builtWasmKernels } from './wasm-build.js';
 
 let kernels: WasmKernels;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const loaded = loadWasmKernels();
-  if (loaded === null)
-    throw new Error('wasm kernels unavailable: dist/wasm/kernels.wasm not built');
-  kernels = loaded;
+  kernels = builtWasmKernels();
 });
 
 function fill(a: Float32Array, seed: number): Float32Array {
