@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.bundle.js';
+import { loadCli } from './load-cli.js';
 
+const { main } = await loadCli();
 process.exitCode = await main(process.argv);
