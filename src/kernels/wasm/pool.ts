@@ -16,9 +16,10 @@ type BlockFunction = (...args: [...BlockArgs, number, number, number, number, nu
 /**
  * Control block (a SharedArrayBuffer). Per worker i, int32 words at 4i: SEQ (job number posted
  * to it), READY, DONE (last job it finished, negated if the kernel threw), CLAIM (last job
- * number claimed, by the worker or by the caller); from argsByte, per worker 14 float64s: the 9
- * kernel arguments, rowStart, rowEnd, colStart, colEnd, kernel id. Each worker has its own job number, so a
- * worker is only woken for work it was given.
+ * number claimed, by the worker or by the caller). Word `next` hands out the current job's
+ * blocks; word `workerBlocks` counts blocks run by workers. From argsByte, the job as 15
+ * float64s: the 9 kernel arguments, kernel id, split by columns (0/1), block size, block count,
+ * m, n. Each worker has its own job number, so a worker is only woken for work it was given.
  */
 const LAYOUT = {
   seq: 0,
@@ -26,45 +27,53 @@ const LAYOUT = {
   done: 2,
   claim: 3,
   wordsPerWorker: 4,
-  argsPerWorker: 14,
+  next: 250,
+  workerBlocks: 251,
   argsByte: 1024,
+  jobLength: 15,
 } as const;
 const WAIT_SLICE_MS = 1000;
-/** Splits fall on multiples of the micro-kernel's register tile: 4 rows, 8 columns. */
+/** Blocks fall on multiples of the micro-kernel's register tile: 4 rows, 8 columns. */
 const ROW_QUANTUM = 4;
 const COLUMN_QUANTUM = 8;
+/**
+ * Blocks are at least this many rows or columns: each block packs its own panel of the
+ * operand it does not split, and a thinner block would spend a large share of its time on that.
+ */
+const MIN_BLOCK = 64;
+/** Blocks per thread: enough that a thread that starts late leaves its share to the others. */
+const BLOCKS_PER_THREAD = 3;
 
 /**
  * Worker threads that run blocks of wasm kernels on the shared memory, so one call's output
  * is split between the calling thread and the workers. Each element is computed by exactly
  * one thread with the same operation order as a single-threaded call: results are bit-identical.
  *
- * A posted block is claimed (compare-and-swap on CLAIM) by whichever comes first: its worker,
- * or the caller once it has finished its own range. So a worker that is descheduled, still
- * starting, or dead never makes the caller wait; the caller only waits for ranges a running
- * worker has claimed.
+ * The output is cut into blocks that the caller and the woken workers take one at a time from
+ * a shared counter, so a worker that starts late only does fewer blocks. A posted job is
+ * claimed (compare-and-swap on CLAIM) by its worker, or by the caller once all blocks are
+ * taken: a worker that is descheduled, still starting or dead never makes the caller wait; the
+ * caller only waits for a worker that is running a block.
  */
 export class WorkerPool {
   private readonly control: SharedArrayBuffer;
   private readonly ints: Int32Array;
-  private readonly args: Float64Array;
+  private readonly job: Float64Array;
   private readonly functions: BlockFunction[];
   private readonly workers: Worker[] = [];
   private readonly capacity: number;
   private seq = 0;
-  /** Blocks run by workers and blocks the caller took back, for tests and benchmarks. */
-  readonly counts = { byWorkers: 0, takenBack: 0 };
+  /** Jobs a woken worker missed (the caller had taken every block first), for tests. */
+  missedJobs = 0;
 
   constructor(
     private readonly kernels: WasmKernels,
     private readonly source: string = WORKER_SOURCE,
   ) {
     this.capacity = kernels.scratchAreas - 1;
-    this.control = new SharedArrayBuffer(
-      LAYOUT.argsByte + 8 * LAYOUT.argsPerWorker * this.capacity,
-    );
+    this.control = new SharedArrayBuffer(LAYOUT.argsByte + 8 * LAYOUT.jobLength);
     this.ints = new Int32Array(this.control);
-    this.args = new Float64Array(this.control, LAYOUT.argsByte);
+    this.job = new Float64Array(this.control, LAYOUT.argsByte, LAYOUT.jobLength);
     const { gemmBlock, linearBlock } = kernels.exports;
     this.functions = [gemmBlock, linearBlock] as unknown as BlockFunction[];
   }
@@ -115,11 +124,14 @@ export class WorkerPool {
     return this.readyWorkers().length;
   }
 
+  /** Blocks of all jobs so far that workers ran (the rest ran on the calling thread). */
+  get blocksByWorkers(): number {
+    return Atomics.load(this.ints, LAYOUT.workerBlocks);
+  }
+
   /**
-   * Runs `kernel` over the m×n output, split into at most `parts` blocks: the calling thread
-   * takes the first, ready workers the others. The split is by columns when n > m (each
-   * thread then packs only its columns of B; a row split would have every thread pack all of
-   * it), else by rows.
+   * Runs `kernel` over the m×n output with up to `parts` threads. Blocks are column ranges when
+   * n > m (each block then packs only its columns of B), else row ranges.
    */
   run(kernel: BlockKernel, args: BlockArgs, m: number, n: number, parts: number): void {
     const run = this.functions[kernel];
@@ -127,41 +139,37 @@ export class WorkerPool {
     const byColumns = n > m;
     const extent = byColumns ? n : m;
     const quantum = byColumns ? COLUMN_QUANTUM : ROW_QUANTUM;
-    const ready = this.readyWorkers();
-    const helpers = ready.slice(
-      0,
-      Math.max(0, Math.min(parts - 1, Math.ceil(extent / quantum) - 1)),
-    );
+    const wanted = Math.min(parts * BLOCKS_PER_THREAD, Math.floor(extent / MIN_BLOCK));
+    const helpers = wanted > 1 ? this.readyWorkers().slice(0, parts - 1) : [];
     if (helpers.length === 0) {
       run(...args, scratch, 0, m, 0, n);
       return;
     }
-    const chunk = Math.ceil(extent / (helpers.length + 1) / quantum) * quantum;
-    const block = (index: number): [number, number, number, number] => {
-      const start = Math.min(extent, chunk * index);
-      const end = Math.min(extent, chunk * (index + 1));
-      return byColumns ? [0, m, start, end] : [start, end, 0, n];
-    };
+    const size = Math.ceil(extent / wanted / quantum) * quantum;
+    const count = Math.ceil(extent / size);
+    this.job.set(args);
+    this.job.set([kernel, +byColumns, size, count, m, n], 9);
+    Atomics.store(this.ints, LAYOUT.next, 0);
     const seq = ++this.seq;
-    helpers.forEach((worker, h) => {
-      const at = worker * LAYOUT.argsPerWorker;
-      this.args.set(args, at);
-      this.args.set(block(h + 1), at + 9);
-      this.args[at + 13] = kernel;
+    for (const worker of helpers) {
       const seqAt = worker * LAYOUT.wordsPerWorker + LAYOUT.seq;
       Atomics.store(this.ints, seqAt, seq);
       Atomics.notify(this.ints, seqAt);
-    });
-    run(...args, scratch, ...block(0));
-    helpers.forEach((worker, h) => {
-      if (this.claim(worker, seq)) {
-        this.counts.takenBack++;
-        run(...args, scratch, ...block(h + 1));
-      } else {
-        this.counts.byWorkers++;
-        this.join(worker, seq);
-      }
-    });
+    }
+    for (
+      let b = Atomics.add(this.ints, LAYOUT.next, 1);
+      b < count;
+      b = Atomics.add(this.ints, LAYOUT.next, 1)
+    ) {
+      const start = b * size;
+      const end = Math.min(extent, start + size);
+      if (byColumns) run(...args, scratch, 0, m, start, end);
+      else run(...args, scratch, start, end, 0, n);
+    }
+    for (const worker of helpers) {
+      if (this.claim(worker, seq)) this.missedJobs++;
+      else this.join(worker, seq);
+    }
   }
 
   /** Claims job `seq` of `worker` for the caller; false when the worker has claimed it. */

@@ -3,9 +3,9 @@
  * works from src/ under tsx/vitest and from dist/ (a .ts worker file could not be loaded there).
  *
  * The worker instantiates the kernels module on the shared memory, marks itself ready, then
- * loops: wait for its job number to move, claim the job (unless the caller already took it
- * back), run the block in its argument slot, publish the job number as done (negated if the
- * kernel threw) and notify. Layout: see pool.ts.
+ * loops: wait for its job number to move, claim the job (unless the caller already has), run
+ * blocks from the shared counter until none is left, publish the job number as done (negated
+ * if the kernel threw) and notify. Layout: see pool.ts.
  */
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -17,7 +17,7 @@ const words = layout.wordsPerWorker * index;
 const seqAt = words + layout.seq;
 const doneAt = words + layout.done;
 const claimAt = words + layout.claim;
-const args = new Float64Array(control, layout.argsByte + index * layout.argsPerWorker * 8, layout.argsPerWorker);
+const job = new Float64Array(control, layout.argsByte, layout.jobLength);
 Atomics.store(ints, words + layout.ready, 1);
 Atomics.notify(ints, words + layout.ready);
 let seen = 0;
@@ -28,7 +28,16 @@ for (;;) {
   if (before === seen || Atomics.compareExchange(ints, claimAt, before, seen) !== before) continue;
   let status = seen;
   try {
-    functions[args[13]](args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], scratch, args[9], args[10], args[11], args[12]);
+    const run = functions[job[9]];
+    const [byColumns, size, count, m, n] = [job[10], job[11], job[12], job[13], job[14]];
+    const extent = byColumns ? n : m;
+    for (let b = Atomics.add(ints, layout.next, 1); b < count; b = Atomics.add(ints, layout.next, 1)) {
+      const start = b * size;
+      const end = Math.min(extent, start + size);
+      const [r0, r1, c0, c1] = byColumns ? [0, m, start, end] : [start, end, 0, n];
+      run(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], scratch, r0, r1, c0, c1);
+      Atomics.add(ints, layout.workerBlocks, 1);
+    }
   } catch (err) {
     status = -seen;
   }
