@@ -96,9 +96,9 @@ export interface WasmKernels {
   /** Byte offset of the scratch area of thread `index` (0 is the calling thread). */
   scratch(index: number): number;
   /**
-   * A zeroed array in wasm memory. Its range returns to the heap once the array is garbage
-   * collected, so it must be the only view of that memory that outlives its own use (no
-   * subarray of it may be kept).
+   * A zeroed array in wasm memory (an ordinary array when wasm memory cannot grow). Its range
+   * returns to the heap once the array is garbage collected, so it must be the only view of
+   * that memory that outlives its own use (no subarray of it may be kept).
    */
   residentFloat32(length: number): Float32Array;
   residentInt32(length: number): Int32Array;
@@ -199,7 +199,15 @@ function arena(module: object, memory: WasmMemory, exports: KernelExports): Wasm
     length: number,
   ): T {
     const at = heap.allocate(4 * length);
-    ensureMemory();
+    try {
+      ensureMemory();
+    } catch (err) {
+      // Wasm memory is capped (4 GiB, or less where the address space is): an ordinary array
+      // works as well, only copied in and out by each kernel call.
+      if (!(err instanceof RangeError)) throw err;
+      heap.release(at);
+      return make(new ArrayBuffer(4 * length), 0, length);
+    }
     const buffer = memory.buffer;
     buffers.add(buffer);
     const array = make(buffer, at, length);
