@@ -16,8 +16,13 @@ interface TrainCliOptions {
   json?: boolean;
 }
 
-/** Exit status of a run stopped by Ctrl-C after saving (128 + SIGINT). */
-const INTERRUPTED = 130;
+/**
+ * Signals that stop a run after its current step and a checkpoint, with the exit status a
+ * shell gives a process killed by them (128 + the signal's number): Ctrl-C, and SIGTERM from
+ * `kill`, `timeout`, `docker stop` or a CI job being cancelled.
+ */
+const STOPPING_SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+type StoppingSignal = keyof typeof STOPPING_SIGNALS;
 
 export const register: RegisterCommand = (program, { io, exit }) => {
   program
@@ -36,12 +41,19 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--json', 'print one JSON object per epoch on stdout, and nothing else there')
     .action(async (specPath: string, options: TrainCliOptions) => {
       const { trainRun } = await import('../runtime/train-run.js');
-      let stopRequested = false;
-      const onSigint = () => {
-        stopRequested = true;
-        io.stderr('\ninterrupted: finishing the current step and saving a checkpoint...\n');
+      const signals = Object.keys(STOPPING_SIGNALS) as StoppingSignal[];
+      let stopSignal: StoppingSignal | null = null;
+      const stopListening = () => {
+        for (const signal of signals) process.removeListener(signal, onSignal);
       };
-      process.once('SIGINT', onSigint);
+      // Only the first signal is ours: a second one kills the process as usual.
+      const onSignal = (signal: StoppingSignal) => {
+        stopSignal = signal;
+        stopListening();
+        const what = signal === 'SIGINT' ? 'interrupted' : 'terminated';
+        io.stderr(`\n${what}: finishing the current step and saving a checkpoint...\n`);
+      };
+      for (const signal of signals) process.on(signal, onSignal);
       const progress = io.isTTY.stderr && !options.json;
       let epochs = 0;
       let started = Date.now();
@@ -57,7 +69,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           data: options.data,
           out: options.out,
           resume: options.resume,
-          shouldStop: () => stopRequested,
+          shouldStop: () => stopSignal !== null,
           onStart: (info) => {
             epochs = info.train.epochs;
             started = Date.now();
@@ -94,7 +106,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           io.stderr(
             `saved ${result.runDir}/checkpoint.safetensors; continue with --resume ${result.runDir}\n`,
           );
-          exit(INTERRUPTED);
+          exit(STOPPING_SIGNALS[stopSignal ?? 'SIGINT']);
           return;
         }
         if (!options.json) {
@@ -119,7 +131,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           );
         }
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        stopListening();
       }
     });
 };

@@ -50,6 +50,24 @@ describe('Ctrl-C during modelspec train', () => {
   });
 });
 
+describe('SIGTERM during modelspec train', () => {
+  it('stops as Ctrl-C does: saves after the current step, exits 143, and the run resumes', async () => {
+    const out = dir.join('terminated');
+    const run = spawnCli(['train', FLOWERS_SPEC, '--epochs', '150', '--out', out]);
+    await run.waitFor(/\nepoch +1\/150 /);
+    run.child.kill('SIGTERM');
+    const { code, stderr } = await run.done;
+    expect(code).toBe(143);
+    expect(stderr).toContain('terminated: finishing the current step and saving a checkpoint...');
+    expect(stderr).toContain(`saved ${out}/checkpoint.safetensors; continue with --resume ${out}`);
+    const report = JSON.parse(readFileSync(`${out}/${RUN_FILES.report}`, 'utf8'));
+    expect(report.interrupted).toBe(true);
+    const resumed = await runCli(['train', FLOWERS_SPEC, '--resume', out]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(`resuming after step ${report.steps}`);
+  });
+});
+
 describe('killing modelspec train at any moment', () => {
   it('leaves the previous checkpoint loadable and the run resumable', async () => {
     // Tiny epochs, a checkpoint after each: a kill often lands in the middle of a write.
