@@ -66,6 +66,11 @@ export function setMatmulKernel(kernel: MatmulKernel | null): void {
   chosenLinear = chosen === null ? null : linearWith(chosen);
 }
 
+/** Threads per large kernel call, counting the caller (see setKernelThreads). */
+export function kernelThreads(): number {
+  return threads;
+}
+
 /**
  * Threads per large matmul, counting the caller (default: one per CPU, at most 4). Output rows
  * are split between worker threads, and the result is bit-identical to one thread's.

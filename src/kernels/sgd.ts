@@ -1,5 +1,8 @@
+import { kernelThreads } from './backend.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
+import type { WasmKernelOptions } from './wasm/options.js';
+import { type BlockArgs, BlockKernel, sharedWorkerPool } from './wasm/pool.js';
 
 /**
  * The common SGD update (no weight decay, nesterov or maximize): with a momentum buffer,
@@ -31,7 +34,9 @@ export const sgdUpdateReference: SgdUpdateKernel = (param, grad, buffer, lr, mom
  * null when the module is unavailable. Float32 arrays not resident in wasm memory are copied in
  * and back (memcpy-speed); other types go to the reference.
  */
-export function createWasmSgdUpdate(): SgdUpdateKernel | null {
+export function createWasmSgdUpdate({
+  threads = 1,
+}: WasmKernelOptions = {}): SgdUpdateKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
   const { sgdPlain, sgdMomentum } = kernels.exports;
@@ -47,29 +52,37 @@ export function createWasmSgdUpdate(): SgdUpdateKernel | null {
       return;
     }
     const [pOff, gOff, bOff] = kernels.place([param, grad, buffer], [n, n, n], [true, true, true]);
-    if (buffer === null) sgdPlain(pOff, gOff, n, lr);
-    else {
-      sgdMomentum(pOff, gOff, bOff, n, lr, momentum, keep);
-      kernels.fetch(buffer, n, bOff);
-    }
+    if (threads > 1 && n >= PARALLEL_MIN_ELEMENTS) {
+      const args: BlockArgs = [pOff, gOff, bOff, n, lr, momentum, keep, +(buffer !== null), 0];
+      sharedWorkerPool(kernels, threads - 1).run(BlockKernel.sgd, args, 1, n, threads);
+    } else if (buffer === null) sgdPlain(pOff, gOff, n, lr);
+    else sgdMomentum(pOff, gOff, bOff, n, lr, momentum, keep);
+    if (buffer !== null) kernels.fetch(buffer, n, bOff);
     kernels.fetch(param, n, pOff);
   };
 }
 
 /** Below this many elements the reference update is cheaper than staging into wasm memory. */
 const WASM_MIN_UPDATE = 1024;
+/** Elements from which an update is split between threads (about 60 µs of work on one). */
+const PARALLEL_MIN_ELEMENTS = 65536;
 
 let wasmUpdate: SgdUpdateKernel | null | undefined;
+let wasmThreads = 0;
 
 /**
- * The SGD update: wasm SIMD for large float32 parameters, else the reference. Both give the same
- * bits, so the choice never changes a result.
+ * The SGD update: wasm SIMD for large float32 parameters (split between the kernel threads for
+ * very large ones), else the reference. All give the same bits, so the choice never changes a
+ * result.
  */
 export const sgdUpdateKernel: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
   if (param.length < WASM_MIN_UPDATE) {
     sgdUpdateReference(param, grad, buffer, lr, momentum, keep);
     return;
   }
-  if (wasmUpdate === undefined) wasmUpdate = createWasmSgdUpdate();
+  if (wasmUpdate === undefined || wasmThreads !== kernelThreads()) {
+    wasmThreads = kernelThreads();
+    wasmUpdate = createWasmSgdUpdate({ threads: wasmThreads });
+  }
   (wasmUpdate ?? sgdUpdateReference)(param, grad, buffer, lr, momentum, keep);
 };

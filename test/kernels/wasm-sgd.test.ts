@@ -4,6 +4,8 @@ import {
   type SgdUpdateKernel,
   sgdUpdateReference,
 } from '../../src/kernels/sgd.js';
+import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
+import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
 import { ensureWasmBuilt } from './wasm-build.js';
 
 let wasmUpdate: SgdUpdateKernel;
@@ -78,5 +80,29 @@ describe('wasm SGD update', () => {
     const p = Float64Array.from([1, 2, 3]);
     wasmUpdate(p, Float64Array.from([1, 1, 1]), null, 0.1, 0, 1);
     expect(Array.from(p)).toEqual([0.9, 1.9, 2.9]);
+  });
+
+  it('split between two threads, matches the reference bit for bit, and the worker takes part', () => {
+    const kernels = loadWasmKernels()!;
+    const pool = sharedWorkerPool(kernels, 1);
+    expect(pool.waitUntilReady()).toBe(1);
+    const threaded = createWasmSgdUpdate({ threads: 2 })!;
+    const n = 200_003;
+    const g = values(n, 7);
+    const p = values(n, 8);
+    const b = values(n, 9);
+    const [p2, b2] = [p.slice(), b.slice()];
+    const before = pool.blocksByWorkers;
+    // A worker that wakes late leaves every block to the caller; over a few calls it gets some.
+    const deadline = Date.now() + 10_000;
+    let steps = 0;
+    while (steps < 3 || (pool.blocksByWorkers === before && Date.now() < deadline)) {
+      sgdUpdateReference(p, g, b, 0.01, 0.9, 1);
+      threaded(p2, g, b2, 0.01, 0.9, 1);
+      steps++;
+    }
+    expect(pool.blocksByWorkers).toBeGreaterThan(before);
+    expect(bits(p2)).toEqual(bits(p));
+    expect(bits(b2)).toEqual(bits(b));
   });
 });

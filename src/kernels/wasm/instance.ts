@@ -73,6 +73,22 @@ export interface KernelExports {
     momentum: number,
     keep: number,
   ): void;
+  sgdBlock(
+    p: number,
+    g: number,
+    b: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+    hasBuffer: boolean,
+    unused: number,
+    work: number,
+    rowStart: number,
+    rowEnd: number,
+    from: number,
+    to: number,
+  ): void;
   reluBackward(g: number, out: number, dst: number, n: number): void;
   addInto(dst: number, src: number, n: number): void;
   gemmWorkBytes(): number;

@@ -1,4 +1,7 @@
-/** Options of the wasm kernel factories (createWasmMatmul, createWasmLinear). */
+/**
+ * Options of the wasm kernel factories: createWasmMatmul, createWasmLinear and
+ * createWasmSgdUpdate.
+ */
 export interface WasmKernelOptions {
   /**
    * Threads per call, counting the caller (default 1). Above 1, large calls split their output

@@ -3,12 +3,12 @@ import type { WasmKernels } from './instance.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** Block kernels a job can run; values index the worker's function table. */
-export const BlockKernel = { gemm: 0, linear: 1 } as const;
+export const BlockKernel = { gemm: 0, linear: 1, sgd: 2 } as const;
 export type BlockKernel = (typeof BlockKernel)[keyof typeof BlockKernel];
 
 /**
- * The nine leading arguments of gemmBlock / linearBlock (booleans as 0/1), before the scratch
- * area and the block's rows and columns.
+ * The nine leading arguments of gemmBlock / linearBlock / sgdBlock (booleans as 0/1), before
+ * the scratch area and the block's rows and columns.
  */
 export type BlockArgs = [number, number, number, number, number, number, number, number, number];
 type BlockFunction = (...args: [...BlockArgs, number, number, number, number, number]) => void;
@@ -74,8 +74,8 @@ export class WorkerPool {
     this.control = new SharedArrayBuffer(LAYOUT.argsByte + 8 * LAYOUT.jobLength);
     this.ints = new Int32Array(this.control);
     this.job = new Float64Array(this.control, LAYOUT.argsByte, LAYOUT.jobLength);
-    const { gemmBlock, linearBlock } = kernels.exports;
-    this.functions = [gemmBlock, linearBlock] as unknown as BlockFunction[];
+    const { gemmBlock, linearBlock, sgdBlock } = kernels.exports;
+    this.functions = [gemmBlock, linearBlock, sgdBlock] as unknown as BlockFunction[];
   }
 
   /** Starts workers until there are `count` (at most one per spare scratch area). */

@@ -1,6 +1,6 @@
 // Entry point of the wasm kernels module: every export here is callable from JavaScript.
 export { gemm, gemmBlock, gemmWorkBytes, heapBase } from './gemm';
 export { linearBlock } from './linear';
-export { sgdMomentum, sgdPlain } from './sgd';
+export { sgdBlock, sgdMomentum, sgdPlain } from './sgd';
 export { reluBackward } from './relu';
 export { addInto } from './add';

@@ -66,3 +66,28 @@ function high(v: v128): v128 {
 function join(lo: v128, hi: v128): v128 {
   return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
+
+/**
+ * Elements [from, to) of the update, in the signature of the pool's block kernels (the first
+ * nine arguments, a scratch area, rows, columns): the parameter is one row of n columns.
+ */
+export function sgdBlock(
+  p: usize,
+  g: usize,
+  b: usize,
+  n: i32,
+  lr: f64,
+  momentum: f64,
+  keep: f64,
+  hasBuffer: bool,
+  unused: i32,
+  work: usize,
+  rowStart: i32,
+  rowEnd: i32,
+  from: i32,
+  to: i32,
+): void {
+  const at = <usize>from << 2;
+  if (hasBuffer) sgdMomentum(p + at, g + at, b + at, to - from, lr, momentum, keep);
+  else sgdPlain(p + at, g + at, to - from, lr);
+}
