@@ -4,17 +4,16 @@ import {
   type SgdUpdateKernel,
   sgdUpdateReference,
 } from '../../src/kernels/sgd.js';
-import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
+import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
 import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import { builtWasmKernels } from './wasm-build.js';
 
+let kernels: WasmKernels;
 let wasmUpdate: SgdUpdateKernel;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const kernel = createWasmSgdUpdate();
-  if (kernel === null) throw new Error('wasm SGD unavailable: dist/wasm/kernels.wasm not built');
-  wasmUpdate = kernel;
+  kernels = builtWasmKernels();
+  wasmUpdate = createWasmSgdUpdate() as SgdUpdateKernel;
 });
 
 /** Values spread over many magnitudes and both signs, with a few specials mixed in. */
@@ -83,7 +82,6 @@ describe('wasm SGD update', () => {
   });
 
   it('split between two threads, matches the reference bit for bit, and the worker takes part', () => {
-    const kernels = loadWasmKernels()!;
     const pool = sharedWorkerPool(kernels, 1);
     expect(pool.waitUntilReady()).toBe(1);
     const threaded = createWasmSgdUpdate({ threads: 2 })!;
