@@ -2,7 +2,7 @@ import { type MatmulKernel, matmulReference } from './matmul.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
-import { BlockKernel, sharedWorkerPool } from './wasm/pool.js';
+import { BlockKernel, sharedWorkerPool, WorkerPool } from './wasm/pool.js';
 
 export type LinearActivation = 'none' | 'relu';
 
@@ -48,7 +48,7 @@ export function createWasmLinear({
 }: WasmKernelOptions = {}): LinearForwardKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
-  const { linearBlock } = kernels.exports;
+  const { linearBlock, packAllA, packedAllABytes } = kernels.exports;
   return (x, w, bias, out, m, k, n, activation) => {
     const allF32 =
       x instanceof Float32Array &&
@@ -69,14 +69,17 @@ export function createWasmLinear({
           `${out.length}`,
       );
     }
-    const [xOff, wOff, biasOff, outOff] = kernels.place(
-      [x, w, bias, out],
-      [xLen, wLen, n, outLen],
-      [true, true, true, false],
+    const threaded = threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS;
+    const prepack = threaded && WorkerPool.splitsByColumns(m, n);
+    const [xOff, wOff, biasOff, outOff, packedOff] = kernels.place(
+      [x, w, bias, out, null],
+      [xLen, wLen, n, outLen, prepack ? packedAllABytes(m, k) / 4 : 0],
+      [true, true, true, false, false],
     );
     const hasBias = bias !== null;
     const relu = activation === 'relu';
-    if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+    if (threaded) {
+      if (prepack) packAllA(xOff, m, k, false, packedOff);
       // The pool starts on the first call big enough to use it: small models never start a thread.
       sharedWorkerPool(kernels, threads - 1).run(
         BlockKernel.linear,
@@ -84,6 +87,7 @@ export function createWasmLinear({
         m,
         n,
         threads,
+        prepack ? packedOff : 0,
       );
     } else {
       linearBlock(
@@ -101,6 +105,7 @@ export function createWasmLinear({
         m,
         0,
         n,
+        0,
       );
     }
     kernels.fetch(out, outLen, outOff);

@@ -1,7 +1,7 @@
 import { type MatmulKernel, matmulReference } from './matmul.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import { PARALLEL_MIN_FLOPS, type WasmKernelOptions } from './wasm/options.js';
-import { BlockKernel, sharedWorkerPool } from './wasm/pool.js';
+import { BlockKernel, sharedWorkerPool, WorkerPool } from './wasm/pool.js';
 
 /**
  * The WebAssembly SIMD matmul (src/kernels/wasm/assembly/gemm.ts) behind the MatmulKernel
@@ -14,7 +14,7 @@ import { BlockKernel, sharedWorkerPool } from './wasm/pool.js';
 export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): MatmulKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
-  const { gemm } = kernels.exports;
+  const { gemm, packAllA, packedAllABytes } = kernels.exports;
   return (a, b, out, m, k, n, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
@@ -29,12 +29,15 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
           `elements, got ${a.length}, ${b.length}, ${out.length}`,
       );
     }
-    const [aOff, bOff, cOff] = kernels.place(
-      [a, b, out],
-      [aLen, bLen, cLen],
-      [true, true, accumulate],
+    const threaded = threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS;
+    const prepack = threaded && WorkerPool.splitsByColumns(m, n);
+    const [aOff, bOff, cOff, packedOff] = kernels.place(
+      [a, b, out, null],
+      [aLen, bLen, cLen, prepack ? packedAllABytes(m, k) / 4 : 0],
+      [true, true, accumulate, false],
     );
-    if (threads > 1 && 2 * m * k * n >= PARALLEL_MIN_FLOPS) {
+    if (threaded) {
+      if (prepack) packAllA(aOff, m, k, transA, packedOff);
       // The pool starts on the first call big enough to use it: small models never start a thread.
       sharedWorkerPool(kernels, threads - 1).run(
         BlockKernel.gemm,
@@ -42,6 +45,7 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
         m,
         n,
         threads,
+        prepack ? packedOff : 0,
       );
     } else {
       gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.scratch(0));

@@ -46,6 +46,7 @@ export interface KernelExports {
     rowEnd: number,
     colStart: number,
     colEnd: number,
+    prepacked: number,
   ): void;
   linearBlock(
     x: number,
@@ -62,6 +63,7 @@ export interface KernelExports {
     rowEnd: number,
     colStart: number,
     colEnd: number,
+    prepacked: number,
   ): void;
   sgdPlain(p: number, g: number, n: number, lr: number): void;
   sgdMomentum(
@@ -91,6 +93,8 @@ export interface KernelExports {
   ): void;
   reluBackward(g: number, out: number, dst: number, n: number): void;
   addInto(dst: number, src: number, n: number): void;
+  packAllA(a: number, m: number, k: number, transA: boolean, dst: number): void;
+  packedAllABytes(m: number, k: number): number;
   gemmWorkBytes(): number;
   heapBase(): number;
 }

@@ -8,18 +8,21 @@ export type BlockKernel = (typeof BlockKernel)[keyof typeof BlockKernel];
 
 /**
  * The nine leading arguments of gemmBlock / linearBlock / sgdBlock (booleans as 0/1), before
- * the scratch area and the block's rows and columns.
+ * the scratch area, the block's rows and columns, and the prepacked operand (0 for none;
+ * sgdBlock has none and ignores it).
  */
 export type BlockArgs = [number, number, number, number, number, number, number, number, number];
-type BlockFunction = (...args: [...BlockArgs, number, number, number, number, number]) => void;
+type BlockFunction = (
+  ...args: [...BlockArgs, number, number, number, number, number, number]
+) => void;
 
 /**
  * Control block (a SharedArrayBuffer). Per worker i, int32 words at 4i: SEQ (job number posted
  * to it), READY, DONE (last job it finished, negated if the kernel threw), CLAIM (last job
  * number claimed, by the worker or by the caller). Word `next` hands out the current job's
- * blocks; word `workerBlocks` counts blocks run by workers. From argsByte, the job as 15
+ * blocks; word `workerBlocks` counts blocks run by workers. From argsByte, the job as 16
  * float64s: the 9 kernel arguments, kernel id, split by columns (0/1), block size, block count,
- * m, n. Each worker has its own job number, so a worker is only woken for work it was given.
+ * m, n, prepacked operand. Each worker has its own job number, so a worker is only woken for work it was given.
  */
 const LAYOUT = {
   seq: 0,
@@ -30,19 +33,20 @@ const LAYOUT = {
   next: 250,
   workerBlocks: 251,
   argsByte: 1024,
-  jobLength: 15,
+  jobLength: 16,
 } as const;
 const WAIT_SLICE_MS = 1000;
 /** Blocks fall on multiples of the micro-kernel's register tile: 4 rows, 8 columns. */
 const ROW_QUANTUM = 4;
 const COLUMN_QUANTUM = 8;
 /**
- * Blocks are at least this many rows or columns: each block packs its own panel of the
- * operand it does not split, and a thinner block would spend a large share of its time on that.
+ * A row block packs its own copy of all of B, so it must be tall enough to pay for that; column
+ * blocks share one packing of A (packAllA) and pack only their own columns of B, so they can
+ * be thin. More blocks per thread shorten the wait for the last one (a thread that starts late
+ * or is descheduled leaves more of its share to the others).
  */
-const MIN_BLOCK = 64;
-/** Blocks per thread: enough that a thread that starts late leaves its share to the others. */
-const BLOCKS_PER_THREAD = 3;
+const ROW_BLOCKS = { min: 64, perThread: 3 } as const;
+const COLUMN_BLOCKS = { min: 32, perThread: 6 } as const;
 
 /**
  * Worker threads that run blocks of wasm kernels on the shared memory, so one call's output
@@ -129,26 +133,40 @@ export class WorkerPool {
     return Atomics.load(this.ints, LAYOUT.workerBlocks);
   }
 
+  /** Whether run() splits an m×n output by columns (then A should be prepacked, see run). */
+  static splitsByColumns(m: number, n: number): boolean {
+    return n > m;
+  }
+
   /**
    * Runs `kernel` over the m×n output with up to `parts` threads. Blocks are column ranges when
-   * n > m (each block then packs only its columns of B), else row ranges.
+   * n > m, else row ranges. `prepacked` is passed to every block: for a column split of a
+   * product, op(A) packed by packAllA, so that no block packs it again.
    */
-  run(kernel: BlockKernel, args: BlockArgs, m: number, n: number, parts: number): void {
+  run(
+    kernel: BlockKernel,
+    args: BlockArgs,
+    m: number,
+    n: number,
+    parts: number,
+    prepacked = 0,
+  ): void {
     const run = this.functions[kernel];
     const scratch = this.kernels.scratch(0);
-    const byColumns = n > m;
+    const byColumns = WorkerPool.splitsByColumns(m, n);
     const extent = byColumns ? n : m;
     const quantum = byColumns ? COLUMN_QUANTUM : ROW_QUANTUM;
-    const wanted = Math.min(parts * BLOCKS_PER_THREAD, Math.floor(extent / MIN_BLOCK));
+    const blocks = byColumns ? COLUMN_BLOCKS : ROW_BLOCKS;
+    const wanted = Math.min(parts * blocks.perThread, Math.floor(extent / blocks.min));
     const helpers = wanted > 1 ? this.readyWorkers().slice(0, parts - 1) : [];
     if (helpers.length === 0) {
-      run(...args, scratch, 0, m, 0, n);
+      run(...args, scratch, 0, m, 0, n, prepacked);
       return;
     }
     const size = Math.ceil(extent / wanted / quantum) * quantum;
     const count = Math.ceil(extent / size);
     this.job.set(args);
-    this.job.set([kernel, +byColumns, size, count, m, n], 9);
+    this.job.set([kernel, +byColumns, size, count, m, n, prepacked], 9);
     Atomics.store(this.ints, LAYOUT.next, 0);
     const seq = ++this.seq;
     for (const worker of helpers) {
@@ -163,8 +181,8 @@ export class WorkerPool {
     ) {
       const start = b * size;
       const end = Math.min(extent, start + size);
-      if (byColumns) run(...args, scratch, 0, m, start, end);
-      else run(...args, scratch, start, end, 0, n);
+      if (byColumns) run(...args, scratch, 0, m, start, end, prepacked);
+      else run(...args, scratch, start, end, 0, n, prepacked);
     }
     for (const worker of helpers) {
       if (this.claim(worker, seq)) this.missedJobs++;

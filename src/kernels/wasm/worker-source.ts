@@ -35,7 +35,7 @@ for (;;) {
       const start = b * size;
       const end = Math.min(extent, start + size);
       const [r0, r1, c0, c1] = byColumns ? [0, m, start, end] : [start, end, 0, n];
-      run(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], scratch, r0, r1, c0, c1);
+      run(job[0], job[1], job[2], job[3], job[4], job[5], job[6], job[7], job[8], scratch, r0, r1, c0, c1, job[15]);
       Atomics.add(ints, layout.workerBlocks, 1);
     }
   } catch (err) {

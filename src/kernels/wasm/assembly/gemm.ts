@@ -45,12 +45,40 @@ export function gemm(
   accumulate: bool,
   work: usize,
 ): void {
-  gemmBlock(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m, 0, n);
+  gemmBlock(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m, 0, n, 0);
+}
+
+/** Bytes that packAllA writes for an m×k op(A). */
+export function packedAllABytes(m: i32, k: i32): usize {
+  return (<usize>roundUp(m, MR) * <usize>roundUp(k, KC)) << 2;
+}
+
+/**
+ * Packs all of op(A) as gemmBlock packs it block by block: the KC block q starts at
+ * dst + q·mPadded·KC floats, and row i of it (a multiple of MR) at i·kc floats from there. Blocks
+ * of a column split all need the whole of A; packed once, it is shared instead of repacked.
+ */
+export function packAllA(a: usize, m: i32, k: i32, transA: bool, dst: usize): void {
+  const rsA: usize = transA ? 1 : <usize>k;
+  const csA: usize = transA ? <usize>m : 1;
+  const region: usize = (<usize>roundUp(m, MR) * <usize>KC) << 2;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const at = dst + <usize>(pc / KC) * region;
+    for (let ic = 0; ic < m; ic += MC) {
+      packA(a, rsA, csA, ic, pc, min(MC, m - ic), kc, at + ((<usize>ic * <usize>kc) << 2));
+    }
+  }
+}
+
+function roundUp(value: i32, to: i32): i32 {
+  return ((value + to - 1) / to) * to;
 }
 
 /**
  * `gemm` restricted to output rows [rowStart, rowEnd) and columns [colStart, colEnd); used to
- * split work across threads. A column split packs only its own part of B.
+ * split work across threads. A column split packs only its own part of B. `prepackedA` is 0, or
+ * where packAllA has packed op(A) (rowStart then a multiple of MR).
  */
 export function gemmBlock(
   a: usize,
@@ -67,6 +95,7 @@ export function gemmBlock(
   rowEnd: i32,
   colStart: i32,
   colEnd: i32,
+  prepackedA: usize,
 ): void {
   if (rowEnd <= rowStart || colEnd <= colStart) return;
   if (k <= 0) {
@@ -83,6 +112,7 @@ export function gemmBlock(
   const csB: usize = transB ? <usize>k : 1;
   const packedA = work;
   const packedB = work + PACKED_A_BYTES;
+  const prepackedRegion: usize = (<usize>roundUp(m, MR) * <usize>KC) << 2;
   const tile = packedB + PACKED_B_BYTES;
   const ldc: usize = <usize>n << 2;
 
@@ -94,13 +124,18 @@ export function gemmBlock(
       const load = accumulate || pc > 0;
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = min(MC, rowEnd - ic);
-        packA(a, rsA, csA, ic, pc, mc, kc, packedA);
+        let aBlock = packedA;
+        if (prepackedA != 0) {
+          aBlock = prepackedA + <usize>(pc / KC) * prepackedRegion + ((<usize>ic * <usize>kc) << 2);
+        } else {
+          packA(a, rsA, csA, ic, pc, mc, kc, packedA);
+        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bSliver = packedB + ((<usize>jr * <usize>kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const aSliver = packedA + ((<usize>ir * <usize>kc) << 2);
+            const aSliver = aBlock + ((<usize>ir * <usize>kc) << 2);
             const cTile = c + <usize>(ic + ir) * ldc + ((<usize>(jc + jr)) << 2);
             if (mr == MR && nr == NR) {
               microKernel(aSliver, bSliver, cTile, ldc, kc, load);

@@ -2,7 +2,10 @@
 // The weight is read transposed by the gemm's packing, so it is never materialised as k×n.
 import { gemmBlock } from './gemm';
 
-/** Output rows [rowStart, rowEnd) and columns [colStart, colEnd) of the layer. */
+/**
+ * Output rows [rowStart, rowEnd) and columns [colStart, colEnd) of the layer; `prepackedX` as
+ * gemmBlock's `prepackedA`.
+ */
 export function linearBlock(
   x: usize,
   w: usize,
@@ -18,8 +21,9 @@ export function linearBlock(
   rowEnd: i32,
   colStart: i32,
   colEnd: i32,
+  prepackedX: usize,
 ): void {
-  gemmBlock(x, w, out, m, k, n, false, true, false, work, rowStart, rowEnd, colStart, colEnd);
+  gemmBlock(x, w, out, m, k, n, false, true, false, work, rowStart, rowEnd, colStart, colEnd, prepackedX);
   if (hasBias || relu) epilogue(out, bias, n, hasBias, relu, rowStart, rowEnd, colStart, colEnd);
 }
 
