@@ -9,11 +9,7 @@ export function sgdPlain(p: usize, g: usize, n: i32, lr: f64): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    const pv = v128.load(p + at);
-    const gv = v128.load(g + at);
-    const lo = f64x2.sub(low(pv), f64x2.mul(vlr, low(gv)));
-    const hi = f64x2.sub(high(pv), f64x2.mul(vlr, high(gv)));
-    v128.store(p + at, join(lo, hi));
+    descend(p + at, vlr, v128.load(g + at));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
@@ -36,10 +32,7 @@ export function sgdMomentum(p: usize, g: usize, b: usize, n: i32, lr: f64, momen
       f64x2.add(f64x2.mul(vm, high(bv)), f64x2.mul(vk, high(gv))),
     );
     v128.store(b + at, nb);
-    const pv = v128.load(p + at);
-    const lo = f64x2.sub(low(pv), f64x2.mul(vlr, low(nb)));
-    const hi = f64x2.sub(high(pv), f64x2.mul(vlr, high(nb)));
-    v128.store(p + at, join(lo, hi));
+    descend(p + at, vlr, nb);
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
@@ -47,6 +40,15 @@ export function sgdMomentum(p: usize, g: usize, b: usize, n: i32, lr: f64, momen
     store<f32>(b + at, nb);
     store<f32>(p + at, <f32>(<f64>load<f32>(p + at) - lr * <f64>nb));
   }
+}
+
+/** The four float32 values at `at` less lr·step, each computed in f64 and rounded once. */
+@inline
+function descend(at: usize, vlr: v128, step: v128): void {
+  const pv = v128.load(at);
+  const lo = f64x2.sub(low(pv), f64x2.mul(vlr, low(step)));
+  const hi = f64x2.sub(high(pv), f64x2.mul(vlr, high(step)));
+  v128.store(at, join(lo, hi));
 }
 
 /** Lanes 0 and 1 of a f32x4 as f64x2. */
