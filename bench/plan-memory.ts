@@ -4,30 +4,14 @@
  * tenth of the run, so a leak shows as growth.
  * Run: npx tsx bench/plan-memory.ts medium 100000
  */
-import { fileURLToPath } from 'node:url';
-import { backward, compileFile, Rng, SGD, Tensor } from '../src/index.js';
+import { backward, compileFile, SGD } from '../src/index.js';
+import { fixedInputs, workload, workloadSpecPath } from './workloads.js';
 
 const [name = 'medium', stepsArg = '100000'] = process.argv.slice(2);
 const steps = Number(stepsArg);
-const model = compileFile(fileURLToPath(new URL(`workloads/${name}.yaml`, import.meta.url)));
+const model = compileFile(workloadSpecPath(workload(name).name));
 const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-const rng = new Rng(1);
-const size = model.graph.train?.batch_size ?? 32;
-const batch: Record<string, Tensor> = {};
-for (const input of model.graph.inputs) {
-  const shape = input.shape.map((d) => (typeof d === 'number' ? d : size));
-  const n = shape.reduce((a, b) => a * b, 1);
-  batch[input.name] =
-    input.dtype === 'int32'
-      ? new Tensor(
-          Int32Array.from({ length: n }, () => rng.int(3)),
-          shape,
-        )
-      : new Tensor(
-          Float32Array.from({ length: n }, () => rng.int(2)),
-          shape,
-        );
-}
+const batch = fixedInputs(workload(name));
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const start = performance.now();
 for (let step = 1; step <= steps; step++) {

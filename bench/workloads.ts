@@ -85,6 +85,15 @@ export function fixedBatch(w: Workload): { x: Float32Array; y: Float32Array | In
   return { x, y };
 }
 
+/** fixedBatch as the tensors x and y of bench/workloads/<name>.yaml. */
+export function fixedInputs(w: Workload): Record<string, Tensor> {
+  const { x, y } = fixedBatch(w);
+  return {
+    x: tensor(x, { shape: [w.batch, w.widths[0]] }),
+    y: tensor(y, { shape: w.loss === 'bce' ? [w.batch, 1] : [w.batch] }),
+  };
+}
+
 /**
  * A fresh closure performing one training step of `w` on modelspec. Built anew for every case,
  * so V8 does not specialise one shared closure on the first case's captured values.
@@ -97,11 +106,7 @@ export function modelspecStep(w: Workload): () => void {
       `bench/workloads/${w.name}.yaml has ${declared} parameters; workload ${w.widths.join('-')} has ${parameterCount(w)}`,
     );
   }
-  const { x, y } = fixedBatch(w);
-  const inputs: Record<string, Tensor> = {
-    x: tensor(x, { shape: [w.batch, w.widths[0]] }),
-    y: tensor(y, { shape: w.loss === 'bce' ? [w.batch, 1] : [w.batch] }),
-  };
+  const inputs = fixedInputs(w);
   const opt = new SGD(model.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
   return () => {
     opt.zeroGrad();
