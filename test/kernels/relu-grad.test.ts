@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reluGradKernel, reluGradReference } from '../../src/kernels/relu-grad.js';
 import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
+import { awkwardFloats } from '../helpers/floats.js';
 import { builtWasmKernels } from './wasm-build.js';
 
 let kernels: WasmKernels;
@@ -8,21 +9,6 @@ let kernels: WasmKernels;
 beforeAll(() => {
   kernels = builtWasmKernels();
 });
-
-const SPECIALS = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45];
-
-function values(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] =
-      i < SPECIALS.length * SPECIALS.length
-        ? SPECIALS[(i + seed) % SPECIALS.length]
-        : s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
@@ -32,8 +18,8 @@ describe('ReLU gradient kernel', () => {
       const g = kernels.residentFloat32(n);
       const out = kernels.residentFloat32(n);
       const dst = kernels.residentFloat32(n);
-      g.set(values(n, 1));
-      out.set(values(n, 4));
+      g.set(awkwardFloats(n, 1));
+      out.set(awkwardFloats(n, 4));
       reluGradKernel(g, out, dst);
       const expected = new Float32Array(n);
       reluGradReference(g, out, expected);

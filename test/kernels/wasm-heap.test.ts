@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Heap } from '../../src/kernels/wasm/heap.js';
+import { lcg } from '../helpers/floats.js';
 
 describe('the wasm heap allocator', () => {
   it('hands out aligned, disjoint ranges from the start', () => {
@@ -41,11 +42,8 @@ describe('the wasm heap allocator', () => {
     const heap = new Heap(0, 16);
     const live = new Map<number, number>();
     const problems: string[] = [];
-    let s = 7;
-    const rand = () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return s / 2 ** 32;
-    };
+    const next = lcg(7);
+    const rand = () => next() / 2 ** 32;
     for (let step = 0; step < 5000; step++) {
       if (live.size > 0 && rand() < 0.45) {
         const keys = [...live.keys()];

@@ -5,26 +5,15 @@ import {
   type LinearForwardKernel,
   linearForwardReference,
 } from '../../src/kernels/linear-wasm.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import { signedUniform } from '../helpers/floats.js';
+import { builtWasmKernels } from './wasm-build.js';
 
 let linear: LinearForwardKernel;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const kernel = createWasmLinear();
-  if (kernel === null) throw new Error('wasm linear unavailable: dist/wasm/kernels.wasm not built');
-  linear = kernel;
+  builtWasmKernels();
+  linear = createWasmLinear() as LinearForwardKernel;
 });
-
-function randomArray(len: number, seed: number): Float32Array {
-  const out = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Float64 x·wᵀ + bias, activation, and per element the sum of |terms| for the tolerance. */
 function expected(
@@ -61,10 +50,10 @@ function worstError(
   withBias: boolean,
   activation: LinearActivation,
 ): number {
-  const x = randomArray(m * k, m * 131 + k);
-  const w = randomArray(n * k, n * 17 + k);
-  const bias = withBias ? randomArray(n, n) : null;
-  const out = randomArray(m * n, 99);
+  const x = signedUniform(m * k, m * 131 + k);
+  const w = signedUniform(n * k, n * 17 + k);
+  const bias = withBias ? signedUniform(n, n) : null;
+  const out = signedUniform(m * n, 99);
   kernel(x, w, bias, out, m, k, n, activation);
   const { value, magnitude } = expected(x, w, bias, m, k, n, activation);
   let worst = 0;

@@ -1,23 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import { lcg } from '../helpers/floats.js';
+import { builtWasmKernels } from './wasm-build.js';
 
 let matmul: MatmulKernel;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const kernel = createWasmMatmul();
-  if (kernel === null) throw new Error('wasm matmul unavailable: dist/wasm/kernels.wasm not built');
-  matmul = kernel;
+  builtWasmKernels();
+  matmul = createWasmMatmul() as MatmulKernel;
 });
 
+/** A generator of values in [-1, 1), continuing across the arrays of one case. */
 function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  };
+  const next = lcg(seed);
+  return () => next() / 2 ** 31 - 1;
 }
 
 function randomArray(len: number, rand: () => number): Float32Array {

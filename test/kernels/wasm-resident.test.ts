@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { matmulReference } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
 import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
+import { signedUniform } from '../helpers/floats.js';
 import { builtWasmKernels } from './wasm-build.js';
 
 let kernels: WasmKernels;
@@ -12,13 +13,11 @@ beforeAll(() => {
   kernels = builtWasmKernels();
 });
 
-function fill(a: Float32Array, seed: number): Float32Array {
-  let s = seed >>> 0;
-  for (let i = 0; i < a.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
+/** A resident copy of `values`. */
+function resident(values: Float32Array): Float32Array {
+  const array = kernels.residentFloat32(values.length);
+  array.set(values);
+  return array;
 }
 
 describe('resident arrays', () => {
@@ -36,8 +35,8 @@ describe('resident arrays', () => {
   it('are used in place by the matmul, also after the memory has grown', () => {
     const matmul = createWasmMatmul()!;
     const [m, k, n] = [40, 30, 20];
-    const a = fill(kernels.residentFloat32(m * k), 1);
-    const b = fill(kernels.residentFloat32(k * n), 2);
+    const a = resident(signedUniform(m * k, 1));
+    const b = resident(signedUniform(k * n, 2));
     const out = kernels.residentFloat32(m * n);
     // Force a growth: a, b and out now view an older SharedArrayBuffer object.
     const before = kernels.memory.buffer.byteLength;

@@ -6,6 +6,7 @@ import {
 } from '../../src/kernels/sgd.js';
 import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
 import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
+import { awkwardFloats } from '../helpers/floats.js';
 import { builtWasmKernels } from './wasm-build.js';
 
 let kernels: WasmKernels;
@@ -15,19 +16,6 @@ beforeAll(() => {
   kernels = builtWasmKernels();
   wasmUpdate = createWasmSgdUpdate() as SgdUpdateKernel;
 });
-
-/** Values spread over many magnitudes and both signs, with a few specials mixed in. */
-function values(length: number, seed: number): Float32Array {
-  const out = new Float32Array(length);
-  let s = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * 2 ** ((s % 40) - 20);
-  }
-  const specials = [Number.NaN, Infinity, -Infinity, 0, -0, 1e-45, -3e-39, 3.4e38];
-  for (let i = 0; i < Math.min(specials.length, length); i++) out[(i * 7) % length] = specials[i];
-  return out;
-}
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
@@ -42,9 +30,9 @@ describe('wasm SGD update', () => {
   for (const n of lengths) {
     for (const { lr, momentum, keep } of settings) {
       it(`matches the reference bit for bit with momentum (n=${n}, lr=${lr}, momentum=${momentum}, keep=${keep})`, () => {
-        const p = values(n, 1);
-        const g = values(n, 2);
-        const b = values(n, 3);
+        const p = awkwardFloats(n, 1);
+        const g = awkwardFloats(n, 2);
+        const b = awkwardFloats(n, 3);
         const [p2, b2] = [p.slice(), b.slice()];
         for (let step = 0; step < 3; step++) {
           sgdUpdateReference(p, g, b, lr, momentum, keep);
@@ -55,8 +43,8 @@ describe('wasm SGD update', () => {
       });
     }
     it(`matches the reference bit for bit without momentum (n=${n})`, () => {
-      const p = values(n, 4);
-      const g = values(n, 5);
+      const p = awkwardFloats(n, 4);
+      const g = awkwardFloats(n, 5);
       const p2 = p.slice();
       sgdUpdateReference(p, g, null, 0.05, 0, 1);
       wasmUpdate(p2, g, null, 0.05, 0, 1);
@@ -86,9 +74,9 @@ describe('wasm SGD update', () => {
     expect(pool.waitUntilReady()).toBe(1);
     const threaded = createWasmSgdUpdate({ threads: 2 })!;
     const n = 200_003;
-    const g = values(n, 7);
-    const p = values(n, 8);
-    const b = values(n, 9);
+    const g = awkwardFloats(n, 7);
+    const p = awkwardFloats(n, 8);
+    const b = awkwardFloats(n, 9);
     const [p2, b2] = [p.slice(), b.slice()];
     const before = pool.blocksByWorkers;
     // A worker that wakes late leaves every block to the caller; over a few calls it gets some.

@@ -4,7 +4,8 @@ import type { MatmulKernel } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
 import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
 import { BlockKernel, sharedWorkerPool, WorkerPool } from '../../src/kernels/wasm/pool.js';
-import { ensureWasmBuilt } from './wasm-build.js';
+import { signedUniform } from '../helpers/floats.js';
+import { builtWasmKernels } from './wasm-build.js';
 
 let single: MatmulKernel;
 let threaded: MatmulKernel;
@@ -12,10 +13,7 @@ let linearSingle: LinearForwardKernel;
 let linearThreaded: LinearForwardKernel;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const kernels = loadWasmKernels();
-  if (kernels === null)
-    throw new Error('wasm kernels unavailable: dist/wasm/kernels.wasm not built');
+  const kernels = builtWasmKernels();
   single = createWasmMatmul()!;
   threaded = createWasmMatmul({ threads: 2 })!;
   linearSingle = createWasmLinear()!;
@@ -23,16 +21,6 @@ beforeAll(() => {
   // The threaded path only engages once a worker is up; these tests must exercise it.
   expect(sharedWorkerPool(kernels, 1).waitUntilReady()).toBe(1);
 });
-
-function randomArray(len: number, seed: number): Float32Array {
-  const out = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** Positions where the two arrays differ bit for bit (Object.is, so NaN equals NaN). */
 function differences(x: Float32Array, y: Float32Array): number {
@@ -54,9 +42,9 @@ describe('wasm kernels on two threads', () => {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           for (const accumulate of [false, true]) {
-            const a = randomArray(m * k, m + k);
-            const b = randomArray(k * n, k + n);
-            const start = randomArray(m * n, 7);
+            const a = signedUniform(m * k, m + k);
+            const b = signedUniform(k * n, k + n);
+            const start = signedUniform(m * n, 7);
             const one = start.slice();
             const two = start.slice();
             // Threaded first: the single-thread call leaves its result in the shared operand
@@ -77,9 +65,9 @@ describe('wasm kernels on two threads', () => {
     [64, 150, 301],
   ]) {
     it(`linear forward ${m}×${k}, ${n} outputs, with bias and ReLU is bit-identical to one thread`, () => {
-      const x = randomArray(m * k, 1);
-      const w = randomArray(n * k, 2);
-      const bias = randomArray(n, 3);
+      const x = signedUniform(m * k, 1);
+      const w = signedUniform(n * k, 2);
+      const bias = signedUniform(n, 3);
       const one = new Float32Array(m * n);
       const two = new Float32Array(m * n);
       linearThreaded(x, w, bias, two, m, k, n, 'relu');
@@ -92,8 +80,8 @@ describe('wasm kernels on two threads', () => {
   it('kernels created with different thread counts share the pool and keep working', () => {
     const wider = createWasmMatmul({ threads: 4 })!;
     const [m, k, n] = [120, 100, 90];
-    const a = randomArray(m * k, 11);
-    const b = randomArray(k * n, 12);
+    const a = signedUniform(m * k, 11);
+    const b = signedUniform(k * n, 12);
     const expected = new Float32Array(m * n);
     single(a, b, expected, m, k, n, false, false, false);
     for (const kernel of [wider, threaded]) {
@@ -108,8 +96,8 @@ describe('wasm kernels on two threads', () => {
     const pool = sharedWorkerPool(kernels, 1);
     const before = pool.blocksByWorkers;
     const [m, k, n] = [256, 256, 256];
-    const a = randomArray(m * k, 21);
-    const b = randomArray(k * n, 22);
+    const a = signedUniform(m * k, 21);
+    const b = signedUniform(k * n, 22);
     const out = new Float32Array(m * n);
     // The caller runs every block itself when the worker starts late, which a busy machine can
     // make happen on any one call; over many calls the worker gets some.
@@ -137,8 +125,8 @@ describe('a worker that dies', () => {
     pool.grow(1);
     expect(pool.waitUntilReady()).toBe(1);
     const [m, k, n] = [200, 48, 40];
-    const a = randomArray(m * k, 31);
-    const b = randomArray(k * n, 32);
+    const a = signedUniform(m * k, 31);
+    const b = signedUniform(k * n, 32);
     const expected = new Float32Array(m * n);
     single(a, b, expected, m, k, n, false, false, false);
     const [aOff, bOff, cOff] = kernels.place(

@@ -3,16 +3,14 @@ import { linear, matmul, randn, type Tensor } from '../../src/index.js';
 import { matmulKernel, setMatmulKernel } from '../../src/kernels/backend.js';
 import { type MatmulKernel, matmulReference } from '../../src/kernels/matmul.js';
 import { createWasmMatmul } from '../../src/kernels/matmul-wasm.js';
-import { ensureWasmBuilt } from '../kernels/wasm-build.js';
+import { builtWasmKernels } from '../kernels/wasm-build.js';
 
 let previous: MatmulKernel;
 let wasm: MatmulKernel;
 
 beforeAll(() => {
-  ensureWasmBuilt();
-  const kernel = createWasmMatmul();
-  if (kernel === null) throw new Error('wasm matmul unavailable: dist/wasm/kernels.wasm not built');
-  wasm = kernel;
+  builtWasmKernels();
+  wasm = createWasmMatmul() as MatmulKernel;
   previous = matmulKernel();
 });
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, SGD, setKernelThreads, tensor } from '../../src/index.js';
-import { loadWasmKernels } from '../../src/kernels/wasm/instance.js';
 import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
 import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { builtWasmKernels } from '../kernels/wasm-build.js';
 
 const dir = tempDir('repro');
 
@@ -82,8 +82,7 @@ loss: cross_entropy(logits, y)
   }
 
   it('give the same weights bit for bit with one thread and with two', () => {
-    const kernels = loadWasmKernels();
-    if (kernels === null) throw new Error('wasm kernels unavailable: run npm run build');
+    const kernels = builtWasmKernels();
     const pool = sharedWorkerPool(kernels, 1);
     expect(pool.waitUntilReady()).toBe(1);
     const before = pool.blocksByWorkers;
