@@ -103,10 +103,6 @@ export class WorkerPool {
     }
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
   /** Indices of workers that have finished instantiating; only they get jobs, so no call waits on start-up. */
   private readyWorkers(): number[] {
     const ready: number[] = [];
