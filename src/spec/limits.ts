@@ -20,8 +20,5 @@ export const MAX_NESTING_DEPTH = 64;
 /** Most alias (`*name`) expansions in one file: stops "billion laughs" documents. */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Largest single dimension of a shape (2^31 - 1); the compiler checks the total size. */
-export const MAX_DIM = 2 ** 31 - 1;
-
 /** Most errors reported for one file; past this, one MS006 says how many more there were. */
 export const MAX_ERRORS_SHOWN = 100;

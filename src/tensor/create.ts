@@ -95,10 +95,6 @@ export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
   return full(shape, 1, options);
 }
 
-export function zerosLike(t: Tensor): Tensor {
-  return new Tensor(allocate(t.dtype, t.size), t.shape);
-}
-
 let globalRng = new Rng(0);
 
 /** Seeds the generator used by randn/rand/dropout when no seed or rng is given (torch.manual_seed). */

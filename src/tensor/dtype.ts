@@ -31,10 +31,6 @@ export function dtypeOf(storage: Storage): DType {
   return 'int32';
 }
 
-export function isFloat(dtype: DType): boolean {
-  return dtype !== 'int32';
-}
-
 /** The dtype of a binary op's result, as torch promotes: float64 > float32 > int32. */
 export function promote(a: DType, b: DType): DType {
   if (a === 'float64' || b === 'float64') return 'float64';
