@@ -14,7 +14,7 @@ import { BlockKernel, sharedWorkerPool, WorkerPool } from './wasm/pool.js';
 export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): MatmulKernel | null {
   const kernels = loadWasmKernels();
   if (kernels === null) return null;
-  const { gemm, packAllA, packedAllABytes } = kernels.exports;
+  const { gemmBlock, packAllA, packedAllABytes } = kernels.exports;
   return (a, b, out, m, k, n, transA, transB, accumulate) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       matmulReference(a, b, out, m, k, n, transA, transB, accumulate);
@@ -48,7 +48,23 @@ export function createWasmMatmul({ threads = 1 }: WasmKernelOptions = {}): Matmu
         prepack ? packedOff : 0,
       );
     } else {
-      gemm(aOff, bOff, cOff, m, k, n, transA, transB, accumulate, kernels.scratch(0));
+      gemmBlock(
+        aOff,
+        bOff,
+        cOff,
+        m,
+        k,
+        n,
+        transA,
+        transB,
+        accumulate,
+        kernels.scratch(0),
+        0,
+        m,
+        0,
+        n,
+        0,
+      );
     }
     kernels.fetch(out, cLen, cOff);
   };

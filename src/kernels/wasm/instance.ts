@@ -19,18 +19,6 @@ interface WasmApi {
 
 /** Functions exported by dist/wasm/kernels.wasm (see src/kernels/wasm/assembly). */
 export interface KernelExports {
-  gemm(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: boolean,
-    transB: boolean,
-    accumulate: boolean,
-    work: number,
-  ): void;
   gemmBlock(
     a: number,
     b: number,

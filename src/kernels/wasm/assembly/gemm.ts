@@ -23,7 +23,7 @@ const PACKED_A_BYTES: usize = <usize>(MC * KC) << 2;
 const PACKED_B_BYTES: usize = <usize>(KC * NC) << 2;
 const TILE_BYTES: usize = <usize>(MR * NR) << 2;
 
-/** Scratch bytes that `gemm` needs at `work` (packed panels and an edge tile). */
+/** Scratch bytes that `gemmBlock` needs at `work` (packed panels and an edge tile). */
 export function gemmWorkBytes(): usize {
   return PACKED_A_BYTES + PACKED_B_BYTES + TILE_BYTES;
 }
@@ -31,21 +31,6 @@ export function gemmWorkBytes(): usize {
 /** First byte of linear memory that this module leaves free for the caller. */
 export function heapBase(): usize {
   return __heap_base;
-}
-
-export function gemm(
-  a: usize,
-  b: usize,
-  c: usize,
-  m: i32,
-  k: i32,
-  n: i32,
-  transA: bool,
-  transB: bool,
-  accumulate: bool,
-  work: usize,
-): void {
-  gemmBlock(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m, 0, n, 0);
 }
 
 /** Bytes that packAllA writes for an m×k op(A). */
@@ -76,9 +61,10 @@ function roundUp(value: i32, to: i32): i32 {
 }
 
 /**
- * `gemm` restricted to output rows [rowStart, rowEnd) and columns [colStart, colEnd); used to
- * split work across threads. A column split packs only its own part of B. `prepackedA` is 0, or
- * where packAllA has packed op(A) (rowStart then a multiple of MR).
+ * C = (accumulate ? C : 0) + op(A)·op(B) on output rows [rowStart, rowEnd) and columns
+ * [colStart, colEnd) (all of C: 0, m, 0, n); blocks split the work across threads, and a
+ * column block packs only its own part of B. `prepackedA` is 0, or where packAllA has packed
+ * op(A) (rowStart then a multiple of MR).
  */
 export function gemmBlock(
   a: usize,
