@@ -57,7 +57,7 @@ const keepSharedModules = {
       shared.add(args.path);
       return { contents: `module.exports = __bundleShared[${JSON.stringify(args.path)}];` };
     });
-    // The commands' `import('../runtime/...')` go through the loader, relative to dist/cli.
+    // The commands' `import('../train/...')` and the like go through the loader, relative to dist/cli.
     context.onLoad({ filter: /[\\/]dist[\\/]cli[\\/][^\\/]+\.js$/ }, (args) => ({
       contents: readFileSync(args.path, 'utf8').replace(/\bimport\((?=['"])/g, '__bundleImport('),
       loader: 'js',

@@ -10,27 +10,16 @@ export type {
 } from './compiler/graph.js';
 export { parseSpec, validateSpec } from './compiler/validate.js';
 export { DataError, type Dataset, loadBuiltin, loadCsv } from './data/index.js';
+export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
+export { CheckpointError } from './io/safetensors.js';
 export { setKernelThreads } from './kernels/backend.js';
 export * as init from './nn/init.js';
 export { Parameter, Variable } from './nn/parameter.js';
 export * from './ops/index.js';
 export * from './optim/index.js';
-export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './runtime/checkpoint.js';
 export { type CompileOptions, compileFile, compileSpec, loadGraph } from './runtime/compile.js';
 export { ModelError } from './runtime/errors.js';
-export {
-  type EpochRecord,
-  evaluate,
-  type FitData,
-  type FitOptions,
-  type FitState,
-  fit,
-  type History,
-  TrainingError,
-} from './runtime/fit.js';
 export { Model, type StateDictValue } from './runtime/model.js';
-export { CheckpointError } from './runtime/safetensors.js';
-export { type TrainRunOptions, type TrainRunResult, trainRun } from './runtime/train-run.js';
 export {
   type Diagnostic,
   type Severity,
@@ -61,3 +50,14 @@ export {
 } from './tensor/errors.js';
 export { Rng } from './tensor/rng.js';
 export { type GradFn, type NestedArray, Tensor } from './tensor/tensor.js';
+export {
+  type EpochRecord,
+  evaluate,
+  type FitData,
+  type FitOptions,
+  type FitState,
+  fit,
+  type History,
+  TrainingError,
+} from './train/fit.js';
+export { type TrainRunOptions, type TrainRunResult, trainRun } from './train/train-run.js';

@@ -46,7 +46,7 @@ export const register: RegisterCommand = (program, { io }) => {
       const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
       const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
       if (options.output) {
-        const { writeFileAtomic } = await import('../runtime/atomic-write.js');
+        const { writeFileAtomic } = await import('../io/atomic-write.js');
         writeFileAtomic(options.output, `${JSON.stringify(graph, null, 2)}\n`);
         io.stderr(
           `wrote ${options.output} (${graph.nodes.length} nodes, ${graph.parameters.length} parameters)\n`,

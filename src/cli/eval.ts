@@ -10,7 +10,7 @@ export const register: RegisterCommand = (program, { io }) => {
     .option('--json', 'print the result as one JSON object')
     .action(
       async (specPath: string, options: { checkpoint: string; data?: string; json?: boolean }) => {
-        const { evalRun } = await import('../runtime/eval-run.js');
+        const { evalRun } = await import('../train/eval-run.js');
         const result = evalRun({ specPath, checkpoint: options.checkpoint, data: options.data });
         if (options.json) {
           io.stdout(`${JSON.stringify(result)}\n`);

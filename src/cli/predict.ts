@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError } from '../data/errors.js';
-import type { Prediction } from '../runtime/predict.js';
+import type { Prediction } from '../train/predict.js';
 import type { RegisterCommand } from './io.js';
 
 /** Rows of a JSON input: an array of number arrays, or of objects keyed by feature name. */
@@ -63,7 +63,7 @@ export const register: RegisterCommand = (program, { io }) => {
     .action(async (specPath: string, options: { checkpoint: string; input: string }) => {
       const isJson = extname(options.input).toLowerCase() === '.json';
       const rows = isJson ? readJsonRows(options.input) : undefined;
-      const { predictRun } = await import('../runtime/eval-run.js');
+      const { predictRun } = await import('../train/eval-run.js');
       const predictions = predictRun({
         specPath,
         checkpoint: options.checkpoint,

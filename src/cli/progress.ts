@@ -1,4 +1,4 @@
-import type { StepProgress } from '../runtime/fit.js';
+import type { StepProgress } from '../train/fit.js';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--';

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import type { EpochRecord, StepProgress } from '../runtime/fit.js';
+import type { EpochRecord, StepProgress } from '../train/fit.js';
 import type { RegisterCommand } from './io.js';
 import { drawLossCurve } from './loss-curve.js';
 import { integerOption, numberOption } from './options.js';
@@ -40,7 +40,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--resume <dir>', 'continue the run in this folder from its checkpoint')
     .option('--json', 'print one JSON object per epoch on stdout, and nothing else there')
     .action(async (specPath: string, options: TrainCliOptions) => {
-      const { trainRun } = await import('../runtime/train-run.js');
+      const { trainRun } = await import('../train/train-run.js');
       const signals = Object.keys(STOPPING_SIGNALS) as StoppingSignal[];
       let stopSignal: StoppingSignal | null = null;
       const stopListening = () => {

@@ -1,6 +1,6 @@
 import { DataError } from '../data/errors.js';
-import { FileWriteError } from '../runtime/atomic-write.js';
-import { CheckpointError } from '../runtime/safetensors.js';
+import { FileWriteError } from '../io/atomic-write.js';
+import { CheckpointError } from '../io/safetensors.js';
 import { TensorError } from '../tensor/errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../src/runtime/checkpoint.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { spawnCli } from '../helpers/cli-process.js';
 import { runCli } from '../helpers/cli-run.js';
 import { FLOWERS_SPEC } from '../helpers/flowers.js';

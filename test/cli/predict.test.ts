@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RUN_FILES } from '../../src/runtime/train-run.js';
+import { RUN_FILES } from '../../src/train/train-run.js';
 import { runCli } from '../helpers/cli-run.js';
 import { FIXTURES, FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';

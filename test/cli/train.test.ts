@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { progressLine } from '../../src/cli/progress.js';
-import { RUN_FILES } from '../../src/runtime/train-run.js';
+import { RUN_FILES } from '../../src/train/train-run.js';
 import { runCli } from '../helpers/cli-run.js';
 import { FIXTURES, FLOWERS_SPEC, flowersSpec } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';

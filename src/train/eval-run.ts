@@ -1,10 +1,10 @@
 import { loadCsvFeatures } from '../data/index.js';
-import { type Checkpoint, loadCheckpoint, restoreWeights } from './checkpoint.js';
-import { lowerSpecText, readSpec } from './compile.js';
+import { type Checkpoint, loadCheckpoint, restoreWeights } from '../io/checkpoint.js';
+import { CheckpointError } from '../io/safetensors.js';
+import { lowerSpecText, readSpec } from '../runtime/compile.js';
+import { Model } from '../runtime/model.js';
 import { evaluate } from './fit.js';
-import { Model } from './model.js';
 import { type Prediction, predictRows } from './predict.js';
-import { CheckpointError } from './safetensors.js';
 import type { ResolvedTrain } from './train-config.js';
 import { type DataInfo, prepareData } from './training-data.js';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FileWriteError, writeFileAtomic } from '../../src/runtime/atomic-write.js';
+import { FileWriteError, writeFileAtomic } from '../../src/io/atomic-write.js';
 
 /** When set, the next fsync of a file descriptor fails as a full or failing disk would. */
 const failure = vi.hoisted(() => ({ fsync: false }));

@@ -4,7 +4,7 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   type SafetensorsEntry,
-} from '../../src/runtime/safetensors.js';
+} from '../../src/io/safetensors.js';
 
 /** A file from a header string (padded as given) and raw data bytes. */
 function rawFile(header: string, data: ArrayLike<number> = []): Uint8Array {

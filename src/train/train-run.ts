@@ -8,6 +8,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { noGrad } from '../autograd/grad-mode.js';
+import { FileWriteError, writeFileAtomic } from '../io/atomic-write.js';
+import { loadCheckpoint, restoreWeights, saveCheckpoint } from '../io/checkpoint.js';
+import { CheckpointError } from '../io/safetensors.js';
 import {
   CosineAnnealingLR,
   type LRScheduler,
@@ -15,11 +18,10 @@ import {
   StepLR,
 } from '../optim/schedule.js';
 import { SGD } from '../optim/sgd.js';
+import { lowerSpecText, readSpec } from '../runtime/compile.js';
+import { Model } from '../runtime/model.js';
 import { withTrainSection } from '../spec/write.js';
 import { Tensor } from '../tensor/tensor.js';
-import { FileWriteError, writeFileAtomic } from './atomic-write.js';
-import { loadCheckpoint, restoreWeights, saveCheckpoint } from './checkpoint.js';
-import { lowerSpecText, readSpec } from './compile.js';
 import {
   type EpochRecord,
   type FitData,
@@ -28,8 +30,6 @@ import {
   type StepProgress,
   TrainingError,
 } from './fit.js';
-import { Model } from './model.js';
-import { CheckpointError } from './safetensors.js';
 import { type ResolvedTrain, resolveTrain, type TrainOverrides } from './train-config.js';
 import { type DataInfo, prepareData } from './training-data.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileSpec, SGD, setKernelThreads, tensor } from '../../src/index.js';
 import { sharedWorkerPool } from '../../src/kernels/wasm/pool.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { builtWasmKernels } from '../kernels/wasm-build.js';
 

@@ -1,6 +1,6 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { applyStandardizer } from '../data/index.js';
-import type { Model } from './model.js';
+import type { Model } from '../runtime/model.js';
 import { type DataInfo, featureTensor } from './training-data.js';
 
 export interface Prediction {

@@ -4,18 +4,18 @@ import { isGradEnabled } from '../../src/autograd/grad-mode.js';
 import { CosineAnnealingLR, StepLR } from '../../src/optim/schedule.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { compileSpec } from '../../src/runtime/compile.js';
+import type { Model } from '../../src/runtime/model.js';
+import { tensor } from '../../src/tensor/create.js';
+import { ValueError } from '../../src/tensor/errors.js';
+import { Rng } from '../../src/tensor/rng.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import {
   type EpochRecord,
   evaluate,
   type FitData,
   fit as fitModel,
   TrainingError,
-} from '../../src/runtime/fit.js';
-import type { Model } from '../../src/runtime/model.js';
-import { tensor } from '../../src/tensor/create.js';
-import { ValueError } from '../../src/tensor/errors.js';
-import { Rng } from '../../src/tensor/rng.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
+} from '../../src/train/fit.js';
 
 /** A spec of one weight matrix W [d, k] applied to x, with the given loss over `out`. */
 function linearSpec(d: number, k: number, loss: string, extra = ''): string {

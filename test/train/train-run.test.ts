@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadCheckpoint } from '../../src/runtime/checkpoint.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { lowerSpecText } from '../../src/runtime/compile.js';
-import type { EpochRecord } from '../../src/runtime/fit.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
+import type { EpochRecord } from '../../src/train/fit.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { FIXTURES, FLOWERS_SPEC, flowersSpec } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

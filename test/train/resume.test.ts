@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../src/runtime/checkpoint.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { flowersSpec } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint, restoreWeights, saveCheckpoint } from '../../src/io/checkpoint.js';
+import { CheckpointError, decodeSafetensors } from '../../src/io/safetensors.js';
 import { SGD } from '../../src/optim/sgd.js';
-import { loadCheckpoint, restoreWeights, saveCheckpoint } from '../../src/runtime/checkpoint.js';
 import { compileFile } from '../../src/runtime/compile.js';
-import { CheckpointError, decodeSafetensors } from '../../src/runtime/safetensors.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

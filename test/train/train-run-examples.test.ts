@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TrainRunResult, trainRun } from '../../src/runtime/train-run.js';
+import { type TrainRunResult, trainRun } from '../../src/train/train-run.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /**

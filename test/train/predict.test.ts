@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../../src/runtime/checkpoint.js';
-import { predictRun, restoreModel } from '../../src/runtime/eval-run.js';
-import { predictRows } from '../../src/runtime/predict.js';
-import { RUN_FILES, trainRun } from '../../src/runtime/train-run.js';
-import type { DataInfo } from '../../src/runtime/training-data.js';
+import { loadCheckpoint } from '../../src/io/checkpoint.js';
+import { predictRun, restoreModel } from '../../src/train/eval-run.js';
+import { predictRows } from '../../src/train/predict.js';
+import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
+import type { DataInfo } from '../../src/train/training-data.js';
 import { FIXTURES, FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -3,12 +3,12 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { batches, gather } from '../data/index.js';
 import type { LRScheduler } from '../optim/schedule.js';
 import type { SGD } from '../optim/sgd.js';
+import { ModelError } from '../runtime/errors.js';
+import type { Model } from '../runtime/model.js';
 import { ValueError } from '../tensor/errors.js';
 import { Rng } from '../tensor/rng.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ModelError } from './errors.js';
 import { type MetricName, MetricTotals, planMetrics } from './metrics.js';
-import type { Model } from './model.js';
 
 /** Input name -> the whole data set for that input; axis 0 is the sample axis. */
 export type FitData = Readonly<Record<string, Tensor>>;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { SGD, SGDStateDict } from '../optim/sgd.js';
+import { ModelError } from '../runtime/errors.js';
+import type { Model } from '../runtime/model.js';
 import { tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { ModelError } from './errors.js';
-import type { Model } from './model.js';
 import { CheckpointError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 /** Everything a checkpoint carries besides the weights, kept as JSON in `__metadata__`. */

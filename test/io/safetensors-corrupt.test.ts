@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CheckpointError,
-  decodeSafetensors,
-  encodeSafetensors,
-} from '../../src/runtime/safetensors.js';
+import { CheckpointError, decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 import { Rng } from '../../src/tensor/rng.js';
 
 const SOURCE = 'checkpoint.safetensors';

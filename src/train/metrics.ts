@@ -1,6 +1,6 @@
 import type { Graph } from '../compiler/graph.js';
+import { ModelError } from '../runtime/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ModelError } from './errors.js';
 
 export type MetricName = 'accuracy' | 'mse' | 'mae';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { saveCheckpoint } from '../../src/runtime/checkpoint.js';
+import { saveCheckpoint } from '../../src/io/checkpoint.js';
 import { compileFile } from '../../src/runtime/compile.js';
-import { evalRun, predictRun } from '../../src/runtime/eval-run.js';
-import { RUN_FILES, type TrainRunResult, trainRun } from '../../src/runtime/train-run.js';
+import { evalRun, predictRun } from '../../src/train/eval-run.js';
+import { RUN_FILES, type TrainRunResult, trainRun } from '../../src/train/train-run.js';
 import { FIXTURES, FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
