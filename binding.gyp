@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "modelspec_native",
+      "sources": ["native/addon.cc", "native/gemm.cc", "native/pool.cc"],
+      "cflags_cc": ["-O3", "-ffp-contract=off", "-fvisibility=hidden"],
+      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS"]
+    }
+  ]
+}

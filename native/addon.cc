@@ -1,0 +1,197 @@
+// The N-API surface of the native kernels. Operands are JavaScript Float32Arrays used in place
+// (no copies); every length is checked here too, so a wrong call throws instead of writing out
+// of bounds. The TypeScript wrappers in src/kernels/native/ give the friendlier messages.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "gemm.h"
+#include "pool.h"
+
+namespace {
+
+ms::ThreadPool pool;
+
+// Throws (as a pending JS exception) and returns false.
+bool fail(napi_env env, const std::string& message, bool range = false) {
+  if (range) {
+    napi_throw_range_error(env, "MODELSPEC_NATIVE", message.c_str());
+  } else {
+    napi_throw_type_error(env, "MODELSPEC_NATIVE", message.c_str());
+  }
+  return false;
+}
+
+struct Args {
+  napi_env env;
+  const char* fn;
+  napi_value argv[16];
+  size_t argc = 16;
+
+  Args(napi_env e, napi_callback_info info, const char* name) : env(e), fn(name) {
+    napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  }
+
+  std::string where(size_t i, const char* name) const {
+    return std::string(fn) + ": " + name + " (argument " + std::to_string(i) + ")";
+  }
+
+  // A Float32Array with at least `need` elements (null allowed when `nullable`).
+  bool floats(size_t i, const char* name, int64_t need, float** out, bool nullable = false) {
+    napi_valuetype kind = napi_undefined;
+    if (i < argc) napi_typeof(env, argv[i], &kind);
+    if (nullable && kind == napi_null) {
+      *out = nullptr;
+      return true;
+    }
+    bool is_typed = false;
+    if (i < argc) napi_is_typedarray(env, argv[i], &is_typed);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (is_typed) {
+      // `data` already points at the first element: the view's byte offset is applied.
+      napi_get_typedarray_info(env, argv[i], &type, &length, &data, nullptr, nullptr);
+    }
+    if (!is_typed || type != napi_float32_array) {
+ return fail(env, where(i, name) + " must be a Float32Array" + (nullable ? " or null" : ""));
+    }
+    if (static_cast<int64_t>(length) < need) {
+      return fail(env,
+                  where(i, name) + " needs at least " + std::to_string(need) + " elements, got " +
+                      std::to_string(length),
+                  true);
+    }
+    *out = static_cast<float*>(data);
+    return true;
+  }
+
+  bool size(size_t i, const char* name, int64_t* out, int64_t min = 0) {
+    double value = NAN;
+    if (i >= argc || napi_get_value_double(env, argv[i], &value) != napi_ok ||
+        value != std::floor(value) || value < static_cast<double>(min) || value > 9.0e15) {
+      return fail(env, where(i, name) + " must be a whole number >= " + std::to_string(min), true);
+    }
+    *out = static_cast<int64_t>(value);
+    return true;
+  }
+
+  bool flag(size_t i, const char* name, bool* out) {
+    if (i >= argc || napi_get_value_bool(env, argv[i], out) != napi_ok) {
+      return fail(env, where(i, name) + " must be a boolean");
+    }
+    return true;
+  }
+};
+
+napi_value undefined(napi_env env) {
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
+// Products bigger than this many elements per operand are refused: the int64 index arithmetic
+// in the kernels stays far from overflow.
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+
+bool product(Args& args, int64_t x, int64_t y, int64_t* out) {
+  if (x != 0 && y > kMaxElements / x) {
+    return fail(args.env, std::string(args.fn) + ": sizes too large", true);
+  }
+  *out = x * y;
+  return true;
+}
+
+// Threads for one call: the caller's count, capped (the pool keeps every worker it starts).
+bool thread_count(Args& args, size_t i, int* out) {
+  int64_t count = 0;
+  if (!args.size(i, "threads", &count, 1)) return false;
+  *out = static_cast<int>(std::min<int64_t>(count, 64));
+  return true;
+}
+
+// gemm(a, b, c, m, k, n, transA, transB, accumulate, bias | null, relu, threads)
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  Args args(env, info, "gemm");
+  ms::Gemm g{};
+  int64_t m = 0, k = 0, n = 0, mk = 0, kn = 0, mn = 0;
+  bool relu = false;
+  int threads = 1;
+  float *a = nullptr, *b = nullptr, *c = nullptr, *bias = nullptr;
+  if (!args.size(3, "m", &m) || !args.size(4, "k", &k) || !args.size(5, "n", &n) ||
+      !args.flag(6, "transA", &g.trans_a) || !args.flag(7, "transB", &g.trans_b) ||
+      !args.flag(8, "accumulate", &g.accumulate) || !args.flag(10, "relu", &relu) ||
+      !thread_count(args, 11, &threads) || !product(args, m, k, &mk) ||
+      !product(args, k, n, &kn) || !product(args, m, n, &mn) || !args.floats(0, "a", mk, &a) ||
+      !args.floats(1, "b", kn, &b) || !args.floats(2, "c", mn, &c) ||
+      !args.floats(9, "bias", n, &bias, true)) {
+    return nullptr;
+  }
+  g.a = a;
+  g.b = b;
+  g.c = c;
+  g.m = m;
+  g.k = k;
+  g.n = n;
+  g.bias = bias;
+  g.activation = relu ? ms::Activation::relu : ms::Activation::none;
+  if (!ms::gemm(g, pool, threads)) {
+    fail(env, "gemm: out of memory for the packed operands", true);
+    return nullptr;
+  }
+  return undefined(env);
+}
+
+napi_value SetIsa(napi_env env, napi_callback_info info) {
+  Args args(env, info, "setIsa");
+  char name[32] = {};
+  size_t length = 0;
+  if (args.argc < 1 ||
+      napi_get_value_string_utf8(env, args.argv[0], name, sizeof name, &length) != napi_ok) {
+    fail(env, "setIsa: argument 0 must be a string");
+    return nullptr;
+  }
+  for (ms::Isa isa : {ms::Isa::generic, ms::Isa::avx2, ms::Isa::avx512}) {
+    if (std::strcmp(name, ms::isa_name(isa)) == 0) {
+      napi_value result;
+      napi_get_boolean(env, ms::set_isa(isa), &result);
+      return result;
+    }
+  }
+  fail(env, std::string("setIsa: unknown instruction set '") + name +
+                "' (known: generic, avx2, avx512)",
+       true);
+  return nullptr;
+}
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value result, value;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, ms::isa_name(ms::current_isa()), NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, result, "isa", value);
+  napi_create_string_utf8(env, ms::isa_name(ms::best_isa()), NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, result, "bestIsa", value);
+  napi_create_int32(env, static_cast<int32_t>(std::thread::hardware_concurrency()), &value);
+  napi_set_named_property(env, result, "cpus", value);
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
