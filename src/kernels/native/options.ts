@@ -1,0 +1,16 @@
+import { availableParallelism } from 'node:os';
+
+/** Options of the native kernel factories (createNativeMatmul, createNativeLinear, ...). */
+export interface NativeKernelOptions {
+  /**
+   * Threads per call, counting the caller (default: one per CPU, at most 4). Large calls split
+   * their output into blocks between a persistent pool of threads; every element is computed
+   * the same way whatever the count, so results are bit-identical to one thread's.
+   */
+  threads?: number;
+}
+
+/** One thread per CPU, up to four (as the wasm kernels). */
+export function defaultNativeThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
