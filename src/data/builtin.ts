@@ -8,7 +8,7 @@ import { csvDataset } from './csv.js';
 import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { packageDataPath } from './package-data.js';
-import { readTextFile } from './read-text.js';
+import { readTextFile } from './read-file.js';
 
 export const BUILTIN_DATASETS = [
   'xor',

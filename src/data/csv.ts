@@ -1,7 +1,7 @@
 import { type CsvTable, columnIndex, csvTable, parseCell } from './csv-table.js';
 import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
-import { readTextFile } from './read-text.js';
+import { readTextFile } from './read-file.js';
 import { encodeTarget, type TargetOptions } from './target.js';
 
 export interface CsvOptions extends TargetOptions {

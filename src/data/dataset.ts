@@ -3,10 +3,13 @@ export type Task = 'classification' | 'regression';
 /**
  * A table of examples in plain typed arrays. `features` is row-major n×d. A classification
  * target holds class indices (Int32Array) into `classes`; a regression target holds values.
+ * Images (IDX files) have no feature names: their d features are the pixels of `imageShape`
+ * ([channels, rows, cols]) in row-major order.
  */
 export interface Dataset {
   features: Float32Array;
   featureNames: string[];
+  imageShape?: number[];
   target: Float32Array | Int32Array;
   targetName: string;
   classes: string[] | null;
@@ -18,7 +21,7 @@ export function datasetSize(ds: Dataset): number {
 }
 
 export function featureCount(ds: Dataset): number {
-  return ds.featureNames.length;
+  return ds.imageShape ? ds.imageShape.reduce((a, b) => a * b, 1) : ds.featureNames.length;
 }
 
 /** The rows `indices` of `ds`, in that order, as a new Dataset (names and classes shared). */
