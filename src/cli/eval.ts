@@ -1,25 +1,39 @@
 import type { RegisterCommand } from './io.js';
 
+const SPLIT_NAMES = {
+  test: ', test split',
+  valid: ', validation split',
+  train: '',
+  file: '',
+} as const;
+
 export const register: RegisterCommand = (program, { io }) => {
   program
     .command('eval')
-    .description("a trained model's loss and metrics on its validation split or a CSV file")
+    .description(
+      "a trained model's loss and metrics on its test split (else its validation split) or on --data",
+    )
     .argument('<spec>', 'the spec file')
     .requiredOption('--checkpoint <path>', 'a checkpoint.safetensors written by train')
-    .option('--data <path>', 'a CSV file to evaluate on (every row)')
+    .option(
+      '--data <path>',
+      'evaluate on every example of this CSV, text or lines file, or the t10k files of an IDX folder',
+    )
     .option('--json', 'print the result as one JSON object')
     .action(
       async (specPath: string, options: { checkpoint: string; data?: string; json?: boolean }) => {
         const { evalRun } = await import('../train/eval-run.js');
         const result = evalRun({ specPath, checkpoint: options.checkpoint, data: options.data });
         if (options.json) {
-          io.stdout(`${JSON.stringify(result)}\n`);
+          const { split, rows, source, metrics } = result;
+          io.stdout(`${JSON.stringify({ split, rows, ...metrics, source })}\n`);
           return;
         }
         const metrics = Object.entries(result.metrics)
           .map(([k, v]) => `${k} ${v.toFixed(4)}`)
           .join('  ');
-        io.stdout(`${metrics}  (${result.rows} rows of ${result.source})\n`);
+        const split = SPLIT_NAMES[result.split];
+        io.stdout(`${metrics}  (${result.rows} rows of ${result.source}${split})\n`);
       },
     );
 };

@@ -25,19 +25,30 @@ function readJsonRows(path: string): unknown[] {
   return parsed;
 }
 
-function toNumbers(rows: unknown[], names: readonly string[], path: string): number[][] {
+/**
+ * The numbers of JSON rows: arrays in feature order (nested arrays, such as an image's
+ * [1][28][28], are read in row-major order), or objects keyed by feature name.
+ */
+function toNumbers(
+  rows: unknown[],
+  names: readonly string[],
+  width: number,
+  path: string,
+): number[][] {
   return rows.map((row, r) => {
     const values = Array.isArray(row)
-      ? row
+      ? row.flat(Number.POSITIVE_INFINITY)
       : typeof row === 'object' && row !== null
         ? names.map((name) => (row as Record<string, unknown>)[name])
         : [row];
     if (
-      values.length !== names.length ||
+      values.length !== width ||
       !values.every((v) => typeof v === 'number' && Number.isFinite(v))
     ) {
+      const what = names.length > 0 ? ` (${names.join(', ')})` : '';
+      const shown = JSON.stringify(row);
       throw new DataError(
-        `row ${r + 1} must give ${names.length} numbers (${names.join(', ')}), got ${JSON.stringify(row)}`,
+        `row ${r + 1} must give ${width} numbers${what}, got ${shown.length > 80 ? `${values.length} values` : shown}`,
         { file: path },
       );
     }
@@ -58,7 +69,7 @@ export const register: RegisterCommand = (program, { io }) => {
     .requiredOption('--checkpoint <path>', 'a checkpoint.safetensors written by train')
     .requiredOption(
       '--input <file>',
-      'rows to predict: FILE.json or FILE.csv (the training feature columns)',
+      'rows to predict: FILE.json, FILE.csv (the training feature columns), or an IDX images file',
     )
     .action(async (specPath: string, options: { checkpoint: string; input: string }) => {
       const isJson = extname(options.input).toLowerCase() === '.json';
@@ -68,7 +79,7 @@ export const register: RegisterCommand = (program, { io }) => {
         specPath,
         checkpoint: options.checkpoint,
         input: options.input,
-        rowsOf: rows ? (names) => toNumbers(rows, names, options.input) : undefined,
+        rowsOf: rows ? (names, width) => toNumbers(rows, names, width, options.input) : undefined,
       });
       if (isJson) {
         io.stdout(`${JSON.stringify(predictions)}\n`);

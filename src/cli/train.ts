@@ -35,7 +35,10 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .addOption(
       new Option('--seed <n>', 'seed of init, split and shuffling').argParser(integerOption),
     )
-    .option('--data <path>', "a CSV file to train on instead of the spec's data")
+    .option(
+      '--data <path>',
+      "data to train on instead of the spec's: a CSV file, a text or lines file (for text data), or a folder of IDX files",
+    )
     .option('--out <dir>', 'the run folder (default runs/<name>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this folder from its checkpoint')
     .option('--json', 'print one JSON object per epoch on stdout, and nothing else there')
@@ -74,8 +77,9 @@ export const register: RegisterCommand = (program, { io, exit }) => {
             epochs = info.train.epochs;
             started = Date.now();
             const resumed = info.resumedAt > 0 ? `, resuming after step ${info.resumedAt}` : '';
+            const test = info.testRows > 0 ? ` (${info.testRows} test rows kept apart)` : '';
             io.stderr(
-              `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows, ${epochs} epochs${resumed}\nrun folder: ${info.runDir}\n`,
+              `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows${test}, ${epochs} epochs${resumed}\nrun folder: ${info.runDir}\n`,
             );
             if (info.specChanged) {
               io.stderr(

@@ -2,6 +2,12 @@ import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { type ReadLimit, readDataBytes } from './read-file.js';
 
+/** The two files of an IDX data set. */
+export interface IdxPair {
+  images: string;
+  labels: string;
+}
+
 /** An IDX array of unsigned bytes: its dims (the first is the item count) and its data. */
 export interface IdxArray {
   dims: number[];
@@ -95,6 +101,21 @@ export function readIdx(path: string, rank: number, role: string, limit: ReadLim
   return parseIdx(readDataBytes(path, limit), path, rank, role);
 }
 
+/**
+ * An IDX images file [n, rows, cols] as n rows of rows·cols features scaled to [0, 1]
+ * (pixel / 255), each an image of shape [1, rows, cols].
+ */
+export function readIdxImages(
+  path: string,
+  limit: ReadLimit = {},
+): { features: Float32Array; imageShape: number[]; count: number } {
+  const images = readIdx(path, 3, 'images', limit);
+  const [count, rows, cols] = images.dims;
+  const features = new Float32Array(images.data.length);
+  for (let i = 0; i < features.length; i++) features[i] = images.data[i] / 255;
+  return { features, imageShape: [1, rows, cols], count };
+}
+
 export interface IdxOptions extends ReadLimit {
   /** Class names, index i for label i; default '0' .. the largest label. */
   classes?: string[];
@@ -106,9 +127,9 @@ export interface IdxOptions extends ReadLimit {
  * [n] are the class indices. The two files must hold the same number of items.
  */
 export function loadIdx(imagesPath: string, labelsPath: string, options: IdxOptions = {}): Dataset {
-  const images = readIdx(imagesPath, 3, 'images', options);
+  const images = readIdxImages(imagesPath, options);
   const labels = readIdx(labelsPath, 1, 'labels', options);
-  const [n, rows, cols] = images.dims;
+  const n = images.count;
   if (labels.dims[0] !== n) {
     throw new DataError(
       `${imagesPath} holds ${count(n)} images but ${labelsPath} holds ${count(labels.dims[0])} labels; they must be the same number, in the same order`,
@@ -125,12 +146,10 @@ export function loadIdx(imagesPath: string, labelsPath: string, options: IdxOpti
       { file: labelsPath },
     );
   }
-  const features = new Float32Array(images.data.length);
-  for (let i = 0; i < features.length; i++) features[i] = images.data[i] / 255;
   return {
-    features,
+    features: images.features,
     featureNames: [],
-    imageShape: [1, rows, cols],
+    imageShape: images.imageShape,
     target,
     targetName: 'label',
     classes,

@@ -37,9 +37,29 @@ export interface LayersSpec {
   stack: LayerEntrySpec[];
 }
 
+/** A pair of IDX files (MNIST's format). */
+export interface IdxSpec {
+  images: string;
+  labels: string;
+}
+
+/** A test split: one source of the training data's kind. */
+export interface TestDataSpec {
+  csv?: string;
+  idx?: IdxSpec;
+  text?: string;
+  lines?: string;
+}
+
 export interface DataSpec {
   dataset?: string;
   csv?: string;
+  idx?: IdxSpec;
+  text?: string;
+  lines?: string;
+  /** Tokens per example of text and lines data. */
+  block_size?: number;
+  test?: TestDataSpec;
   target?: string;
   features?: string[];
   valid?: number;

@@ -1,17 +1,15 @@
 import { backward } from '../autograd/engine.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { batches, gather } from '../data/index.js';
 import type { LRScheduler } from '../optim/schedule.js';
 import type { SGD } from '../optim/sgd.js';
 import { ModelError } from '../runtime/errors.js';
 import type { Model } from '../runtime/model.js';
 import { ValueError } from '../tensor/errors.js';
 import { Rng } from '../tensor/rng.js';
-import { Tensor } from '../tensor/tensor.js';
+import { type Examples, type FitData, isExamples, TableExamples } from './examples.js';
 import { type MetricName, MetricTotals, planMetrics } from './metrics.js';
 
-/** Input name -> the whole data set for that input; axis 0 is the sample axis. */
-export type FitData = Readonly<Record<string, Tensor>>;
+export type { Examples, FitData } from './examples.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -56,7 +54,7 @@ export interface FitOptions {
   seed?: number;
   shuffle?: boolean;
   metrics?: readonly MetricName[];
-  validationData?: FitData;
+  validationData?: FitData | Examples;
   onEpoch?: (record: EpochRecord, state: FitState) => void | Promise<void>;
   onStep?: (progress: StepProgress) => void;
   /** Asked after every step; true ends the run there (the state says where). */
@@ -74,39 +72,8 @@ export interface History {
 /** A run's stopping point that the user should hear about: a NaN loss, bad options. */
 export class TrainingError extends ModelError {}
 
-function sampleCount(data: FitData, what: string): number {
-  const sizes = Object.entries(data).map(([name, t]) => [name, t.shape[0] ?? 1] as const);
-  if (sizes.length === 0) throw new ValueError(`${what}: no inputs given`);
-  const [first, n] = sizes[0];
-  for (const [name, m] of sizes) {
-    if (m !== n) {
-      throw new ValueError(`${what}: input '${name}' has ${m} samples but '${first}' has ${n}`);
-    }
-  }
-  return n;
-}
-
-/**
- * Rows `indices` of every input. With `reuse`, the tensors of an earlier batch of the same size
- * are refilled instead of allocated (training reads a batch only within its step).
- */
-function gatherBatch(
-  data: FitData,
-  indices: Int32Array,
-  reuse?: Map<number, Record<string, Tensor>>,
-): Record<string, Tensor> {
-  const cached = reuse?.get(indices.length);
-  const batch: Record<string, Tensor> = cached ?? {};
-  for (const [name, t] of Object.entries(data)) {
-    const row = t.size / (t.shape[0] ?? 1);
-    const storage =
-      cached?.[name].storage ??
-      new (t.storage.constructor as Float32ArrayConstructor)(indices.length * row);
-    gather(t.storage, row, indices, storage);
-    if (!cached) batch[name] = new Tensor(storage, [indices.length, ...t.shape.slice(1)]);
-  }
-  if (!cached) reuse?.set(indices.length, batch);
-  return batch;
+function examplesOf(data: FitData | Examples, what: string): Examples {
+  return isExamples(data) ? data : new TableExamples(data, what);
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -116,7 +83,11 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * backward, optimizer step; after each epoch, validation in eval mode under noGrad, then the
  * schedule's step. Stops with a TrainingError at the first non-finite loss.
  */
-export async function fit(model: Model, data: FitData, options: FitOptions): Promise<History> {
+export async function fit(
+  model: Model,
+  data: FitData | Examples,
+  options: FitOptions,
+): Promise<History> {
   const { epochs, batchSize, optimizer, scheduler } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new ValueError(`fit: batch size must be a positive integer, got ${batchSize}`);
@@ -126,10 +97,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   }
   const lossName = model.graph.loss;
   if (lossName === null) throw new TrainingError(`spec '${model.graph.name}' has no loss to train`);
-  const n = sampleCount(data, 'fit');
+  const examples = examplesOf(data, 'fit');
   const plan = planMetrics(model.graph, options.metrics ?? []);
   const wanted = plan ? [lossName, plan.prediction] : [lossName];
-  const stepsPerEpoch = Math.ceil(n / batchSize);
   const shuffleRng = new Rng(options.seed ?? 0);
   const state: FitState = options.resume
     ? structuredClone(options.resume)
@@ -143,18 +113,21 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       };
   model.rng.setState(state.dropoutState);
   const history: EpochRecord[] = [];
-  const batchTensors = new Map<number, Record<string, Tensor>>();
   let lastYield = Date.now();
   model.train();
   while (state.epoch < epochs) {
     const started = Date.now();
     shuffleRng.setState(state.shuffleState);
-    const indexSets = batches(n, batchSize, { shuffle: options.shuffle ?? true, rng: shuffleRng });
+    const indexSets = examples.pass(batchSize, {
+      shuffle: options.shuffle ?? true,
+      rng: shuffleRng,
+    });
+    const stepsPerEpoch = indexSets.length;
     const totals = new MetricTotals(plan);
     if (state.totals.length > 0) totals.setState(state.totals);
     const lr = optimizer.paramGroups[0].lr;
     for (let s = state.stepInEpoch; s < stepsPerEpoch; s++) {
-      const batch = gatherBatch(data, indexSets[s], batchTensors);
+      const batch = examples.batch(indexSets[s], true);
       // Zeroed in place, so steady-state steps allocate no gradient storage.
       optimizer.zeroGrad({ setToNone: false });
       const values = model.run(batch, wanted);
@@ -220,13 +193,13 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
 /** Loss and metrics over `data` in eval mode, without recording a graph. */
 export function evaluate(
   model: Model,
-  data: FitData,
+  data: FitData | Examples,
   options: { batchSize?: number; metrics?: readonly MetricName[] } = {},
 ): Record<string, number> {
   const lossName = model.graph.loss;
   if (lossName === null)
     throw new TrainingError(`spec '${model.graph.name}' has no loss to evaluate`);
-  const n = sampleCount(data, 'evaluate');
+  const examples = examplesOf(data, 'evaluate');
   const batchSize = options.batchSize ?? 256;
   const plan = planMetrics(model.graph, options.metrics ?? []);
   const wanted = plan ? [lossName, plan.prediction] : [lossName];
@@ -235,8 +208,8 @@ export function evaluate(
   model.eval();
   try {
     noGrad(() => {
-      for (const indices of batches(n, batchSize, { shuffle: false })) {
-        const batch = gatherBatch(data, indices);
+      for (const indices of examples.pass(batchSize, { shuffle: false })) {
+        const batch = examples.batch(indices);
         const values = model.run(batch, wanted);
         const size = batch[Object.keys(batch)[0]].shape[0];
         totals.add(

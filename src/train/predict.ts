@@ -1,7 +1,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { applyStandardizer } from '../data/index.js';
 import type { Model } from '../runtime/model.js';
-import { type DataInfo, featureTensor } from './training-data.js';
+import { featureTensor, featureWidth, type TableInfo } from './training-data.js';
 
 export interface Prediction {
   /** A class name where the training target had names, else the class index or the value. */
@@ -17,11 +17,11 @@ export interface Prediction {
  */
 export function predictRows(
   model: Model,
-  info: DataInfo,
+  info: TableInfo,
   features: Float32Array,
   source: string,
 ): Prediction[] {
-  const d = info.featureNames.length;
+  const d = featureWidth(info);
   const scaled = info.standardizer ? applyStandardizer(features, d, info.standardizer) : features;
   const input = model.graph.inputs.find((i) => i.name === info.featureInput);
   if (!input)

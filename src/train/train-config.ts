@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
-import type { DataSpec, ScheduleSpec, TrainSpec } from '../spec/types.js';
+import { findFashionMnist, idxFolder, TOKEN_DATASETS } from '../data/index.js';
+import type { DataSpec, IdxSpec, ScheduleSpec, TestDataSpec, TrainSpec } from '../spec/types.js';
 import { TrainingError } from './fit.js';
 import { type MetricName, planMetrics } from './metrics.js';
 
@@ -10,7 +12,11 @@ export interface TrainOverrides {
   lr?: number;
   batchSize?: number;
   seed?: number;
-  /** A CSV file to train on instead of the spec's data (relative to the working directory). */
+  /**
+   * Data to train on instead of the spec's (relative to the working directory): a folder of
+   * IDX files with MNIST's standard names, a text or lines file for a spec whose data is text
+   * or lines, else a CSV file.
+   */
   data?: string;
 }
 
@@ -60,13 +66,10 @@ export function resolveTrain(
 ): ResolvedTrain {
   const train: TrainSpec = graph.train ?? {};
   const sgd = train.optimizer?.sgd;
-  const data: DataSpec = overrides.data
-    ? { ...train.data, dataset: undefined, csv: resolve(overrides.data) }
-    : { ...train.data };
-  if (!overrides.data && data.csv) data.csv = resolve(dirname(specPath), data.csv);
-  if (!data.dataset && !data.csv) {
+  const data = resolveData(train.data ?? {}, overrides.data, specPath);
+  if (!data.dataset && !data.csv && !data.idx && !data.text && !data.lines) {
     throw new TrainingError(
-      `spec '${graph.name}' names no data: add train.data ({dataset: NAME} or {csv: PATH, target: COLUMN}) or pass --data FILE.csv`,
+      `spec '${graph.name}' names no data: add train.data ({dataset: NAME}, {csv: PATH, target: COLUMN}, {idx: ...}, {text: PATH} or {lines: PATH}) or pass --data PATH`,
     );
   }
   if (data.csv && !data.target) {
@@ -108,6 +111,90 @@ export function resolveTrain(
   check(Number.isInteger(resolved.seed), `the seed must be a whole number, got ${resolved.seed}`);
   planMetrics(graph, resolved.metrics);
   return resolved;
+}
+
+const SOURCE_KEYS = ['dataset', 'csv', 'idx', 'text', 'lines'] as const;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** text or lines when the data is a token source (a file, or a built-in such as names). */
+export function tokenKind(data: DataSpec): 'text' | 'lines' | null {
+  if (data.text) return 'text';
+  if (data.lines) return 'lines';
+  return data.dataset ? (TOKEN_DATASETS[data.dataset]?.kind ?? null) : null;
+}
+
+function withoutSource(data: DataSpec): DataSpec {
+  const rest = { ...data };
+  for (const key of SOURCE_KEYS) delete rest[key];
+  return rest;
+}
+
+/**
+ * The data section with every path absolute (the spec's relative to the spec file, --data's to
+ * the working directory) and found data sets written out as their files, so a resolved spec
+ * trains as-is from anywhere and names the exact files it used.
+ */
+function resolveData(spec: DataSpec, override: string | undefined, specPath: string): DataSpec {
+  const fromSpec = (path: string) => resolve(dirname(specPath), path);
+  const idxPaths = (idx: IdxSpec): IdxSpec => ({
+    images: fromSpec(idx.images),
+    labels: fromSpec(idx.labels),
+  });
+  let data: DataSpec = { ...spec };
+  for (const key of ['csv', 'text', 'lines'] as const) {
+    const path = data[key];
+    if (path) data[key] = fromSpec(path);
+  }
+  if (data.idx) data.idx = idxPaths(data.idx);
+  if (data.test) {
+    const test: TestDataSpec = {};
+    for (const key of ['csv', 'text', 'lines'] as const) {
+      const path = data.test[key];
+      if (path) test[key] = fromSpec(path);
+    }
+    if (data.test.idx) test.idx = idxPaths(data.test.idx);
+    data.test = test;
+  }
+  if (override !== undefined) {
+    const path = resolve(override);
+    const kind = tokenKind(data);
+    if (isDirectory(path) || data.idx || data.dataset === 'fashion_mnist') {
+      const folder = idxFolder(path);
+      const {
+        target: _t,
+        features: _f,
+        samples: _s,
+        noise: _n,
+        block_size: _b,
+        ...rest
+      } = withoutSource(data);
+      data = { ...rest, idx: folder.train, ...(folder.test ? { test: { idx: folder.test } } : {}) };
+    } else if (kind) {
+      data = { ...withoutSource(data), [kind]: path };
+    } else {
+      data = { ...withoutSource(data), csv: path };
+    }
+  }
+  if (data.dataset === 'fashion_mnist') {
+    const folder = findFashionMnist();
+    data = {
+      ...withoutSource(data),
+      idx: folder.train,
+      ...(data.test ? { test: data.test } : folder.test ? { test: { idx: folder.test } } : {}),
+    };
+  }
+  const builtin = data.dataset ? TOKEN_DATASETS[data.dataset] : undefined;
+  if (builtin?.blockSize !== undefined && data.block_size === undefined) {
+    data.block_size = builtin.blockSize;
+  }
+  return data;
 }
 
 /**

@@ -21,17 +21,16 @@ import { SGD } from '../optim/sgd.js';
 import { lowerSpecText, readSpec } from '../runtime/compile.js';
 import { Model } from '../runtime/model.js';
 import { withTrainSection } from '../spec/write.js';
-import { Tensor } from '../tensor/tensor.js';
 import {
   type EpochRecord,
-  type FitData,
+  type Examples,
   type FitState,
   fit,
   type StepProgress,
   TrainingError,
 } from './fit.js';
 import { type ResolvedTrain, resolveTrain, type TrainOverrides } from './train-config.js';
-import { type DataInfo, prepareData } from './training-data.js';
+import { type DataInfo, isTokenInfo, prepareData } from './training-data.js';
 
 export const RUN_FILES = {
   checkpoint: 'checkpoint.safetensors',
@@ -50,6 +49,8 @@ export interface TrainRunOptions extends TrainOverrides {
     runDir: string;
     trainRows: number;
     validRows: number;
+    /** Examples of the test split, which training never uses (0 without one). */
+    testRows: number;
     train: ResolvedTrain;
     resumedAt: number;
     /** On --resume: the spec's text is not the one the checkpoint was written with. */
@@ -132,13 +133,8 @@ function refuseResumeOverrides(options: TrainRunOptions): void {
  * mistake the data reveals is reported with nothing written. Eval mode draws no dropout
  * numbers, so the run is the same as without this check.
  */
-function checkFirstRow(model: Model, data: FitData): void {
-  const row = Object.fromEntries(
-    Object.entries(data).map(([name, t]) => {
-      const perRow = t.size / Math.max(1, t.shape[0] ?? 1);
-      return [name, new Tensor(t.storage.slice(0, perRow), [1, ...t.shape.slice(1)])];
-    }),
-  );
+function checkFirstRow(model: Model, examples: Examples): void {
+  const row = examples.batch(examples.pass(1, { shuffle: false })[0]);
   model.eval();
   try {
     noGrad(() => model.loss(row));
@@ -232,6 +228,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     runDir,
     trainRows: data.trainRows,
     validRows: data.validRows,
+    testRows: data.testRows,
     train,
     resumedAt: resumed?.run.state.step ?? 0,
     specChanged: resumed !== null && resumed.checkpoint.metadata.specHash !== compiled.hash,
@@ -254,7 +251,10 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         source: data.info.source,
         trainRows: data.trainRows,
         validRows: data.validRows,
-        classes: data.info.classes,
+        testRows: data.testRows,
+        ...(isTokenInfo(data.info)
+          ? { vocabulary: data.info.vocab.length, blockSize: data.info.blockSize }
+          : { classes: data.info.classes }),
       },
       seconds: (Date.now() - started) / 1000,
     };

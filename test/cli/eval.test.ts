@@ -35,9 +35,10 @@ describe('modelspec eval', () => {
   it('--json gives the same as one object; --data evaluates every row of a CSV', async () => {
     const json = await runCli(['eval', FLOWERS_SPEC, '--checkpoint', checkpoint, '--json']);
     expect(JSON.parse(json.stdout)).toEqual({
-      metrics: lastValid,
+      split: 'valid',
       rows: 9,
-      source: `${FIXTURES}flowers.csv, validation split`,
+      ...lastValid,
+      source: `${FIXTURES}flowers.csv`,
     });
     const all = await runCli([
       'eval',
@@ -48,7 +49,11 @@ describe('modelspec eval', () => {
       `${FIXTURES}flowers.csv`,
       '--json',
     ]);
-    expect(JSON.parse(all.stdout)).toMatchObject({ rows: 36, source: `${FIXTURES}flowers.csv` });
+    expect(JSON.parse(all.stdout)).toMatchObject({
+      split: 'file',
+      rows: 36,
+      source: `${FIXTURES}flowers.csv`,
+    });
   });
 
   it('a missing, truncated or foreign checkpoint is exit 1 with one message', async () => {

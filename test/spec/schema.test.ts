@@ -70,6 +70,8 @@ const MIRRORS: Record<string, SchemaObject> = {
   OpObjectSpec: defs.opObject,
   LayersSpec: defs.layers,
   DataSpec: defs.data,
+  IdxSpec: defs.idxFiles,
+  TestDataSpec: defs.testData,
   SgdSpec: defs.sgd,
   ScheduleSpec: defs.schedule,
   TrainSpec: defs.train,

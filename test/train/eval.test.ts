@@ -19,7 +19,8 @@ describe('evalRun', () => {
   it("without data: the validation split, the same numbers as the run's last epoch", () => {
     const result = evalRun({ specPath: FLOWERS_SPEC, checkpoint });
     expect(result.rows).toBe(9);
-    expect(result.source).toBe(`${FIXTURES}flowers.csv, validation split`);
+    expect(result.split).toBe('valid');
+    expect(result.source).toBe(`${FIXTURES}flowers.csv`);
     expect(result.metrics).toEqual(run.history[2].valid);
   });
 
@@ -27,6 +28,7 @@ describe('evalRun', () => {
     const file = `${FIXTURES}flowers.csv`;
     const result = evalRun({ specPath: FLOWERS_SPEC, checkpoint, data: file });
     expect(result.rows).toBe(36);
+    expect(result.split).toBe('file');
     expect(result.source).toBe(file);
     expect(Object.keys(result.metrics)).toEqual(['loss', 'accuracy']);
     // The same rows through predict, compared with the file's own class names.

@@ -3,7 +3,7 @@ import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { predictRun, restoreModel } from '../../src/train/eval-run.js';
 import { predictRows } from '../../src/train/predict.js';
 import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
-import type { DataInfo } from '../../src/train/training-data.js';
+import type { TableInfo } from '../../src/train/training-data.js';
 import { FIXTURES, FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -60,7 +60,8 @@ describe('predictRun', () => {
   });
 
   it('standardizes the rows with the statistics saved at training time', () => {
-    const { model, info } = restoreModel(FLOWERS_SPEC, flowers);
+    const { model } = restoreModel(FLOWERS_SPEC, flowers);
+    const info = restoreModel(FLOWERS_SPEC, flowers).info as TableInfo;
     const raw = Float32Array.from([-2.1, 0.3]);
     const withStats = predictRows(model, info, raw, 'row');
     const without = predictRows(model, { ...info, standardizer: null }, raw, 'row');
@@ -76,14 +77,14 @@ describe('predictRun', () => {
     await trainRun({ specPath: 'specs/xor.yaml', out: dir.join('xor'), epochs: 1 });
     const xor = restoreModel('specs/xor.yaml', dir.join('xor', RUN_FILES.checkpoint));
     const rows = Float32Array.from([0, 0, 1, 1, 0, 1]);
-    for (const p of predictRows(xor.model, xor.info, rows, 'rows')) {
+    for (const p of predictRows(xor.model, xor.info as TableInfo, rows, 'rows')) {
       expect(p.output).toHaveLength(1);
       expect(p.prediction).toBe(p.output[0] >= 0.5 ? '1' : '0');
     }
 
     await trainRun({ specPath: 'specs/linear-regression.yaml', out: dir.join('lin'), epochs: 1 });
     const lin = restoreModel('specs/linear-regression.yaml', dir.join('lin', RUN_FILES.checkpoint));
-    const [p] = predictRows(lin.model, lin.info, Float32Array.from([1, 2, 3]), 'row');
+    const [p] = predictRows(lin.model, lin.info as TableInfo, Float32Array.from([1, 2, 3]), 'row');
     const w = loadCheckpoint(dir.join('lin', RUN_FILES.checkpoint)).weights;
     const expected = [0, 1, 2].reduce((sum, i) => sum + (i + 1) * w.w.storage[i], w.b.storage[0]);
     expect(p.prediction).toBeCloseTo(expected, 5);
@@ -91,8 +92,9 @@ describe('predictRun', () => {
   });
 
   it('refuses rows with the wrong number of features, naming the input and the counts', () => {
-    const { model, info } = restoreModel(FLOWERS_SPEC, flowers);
-    const three: DataInfo = { ...info, standardizer: null, featureNames: ['a', 'b', 'c'] };
+    const { model } = restoreModel(FLOWERS_SPEC, flowers);
+    const info = restoreModel(FLOWERS_SPEC, flowers).info as TableInfo;
+    const three: TableInfo = { ...info, standardizer: null, featureNames: ['a', 'b', 'c'] };
     expect(() => predictRows(model, three, Float32Array.from([1, 2, 3]), 'in.csv')).toThrow(
       "input 'x' has shape [batch, 2], which takes 2 features per row, but in.csv has 3 (3 columns)",
     );
