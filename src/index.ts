@@ -9,7 +9,18 @@ export type {
   ResolvedInit,
 } from './compiler/graph.js';
 export { parseSpec, validateSpec } from './compiler/validate.js';
-export { DataError, type Dataset, loadBuiltin, loadCsv } from './data/index.js';
+export {
+  DataError,
+  type Dataset,
+  type LineCorpus,
+  loadBuiltin,
+  loadCsv,
+  loadIdx,
+  loadLines,
+  loadText,
+  type TextCorpus,
+  type Vocabulary,
+} from './data/index.js';
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
 export { CheckpointError } from './io/safetensors.js';
 export { setKernelThreads } from './kernels/backend.js';
@@ -60,4 +71,11 @@ export {
   type History,
   TrainingError,
 } from './train/fit.js';
+export {
+  type NextLogits,
+  type SampleOptions,
+  type SampleVocabulary,
+  sample,
+  sampleWith,
+} from './train/sample.js';
 export { type TrainRunOptions, type TrainRunResult, trainRun } from './train/train-run.js';

@@ -13,6 +13,7 @@ import {
   useColor,
 } from './io.js';
 import { register as registerPredict } from './predict.js';
+import { register as registerSample } from './sample.js';
 import { register as registerSummary } from './summary.js';
 import { register as registerTrain } from './train.js';
 import { register as registerValidate } from './validate.js';
@@ -25,6 +26,7 @@ const COMMANDS: RegisterCommand[] = [
   registerTrain,
   registerEval,
   registerPredict,
+  registerSample,
 ];
 
 /** package.json sits two folders up from both src/cli and dist/cli. */
