@@ -8,7 +8,8 @@ function duration(seconds: number): string {
 
 /**
  * The one-line progress bar of `train` on a TTY: epoch, step, the epoch's running loss and
- * metrics, samples/s and the ETA of the whole run, redrawn in place with a carriage return.
+ * metrics, steps/s, samples/s and the ETA of the whole run, redrawn in place with a carriage
+ * return.
  */
 export function progressLine(
   progress: StepProgress,
@@ -25,11 +26,16 @@ export function progressLine(
   const stepsLeft =
     (epochs - progress.epoch) * progress.stepsPerEpoch +
     (progress.stepsPerEpoch - progress.stepInEpoch);
-  const rate = done.samples / Math.max(1e-9, elapsedSeconds);
+  const seconds = Math.max(1e-9, elapsedSeconds);
   return (
     `epoch ${progress.epoch}/${epochs} [${bar}] ${progress.stepInEpoch}/${progress.stepsPerEpoch}` +
-    ` ${metrics(progress.running)}  ${Math.round(rate).toLocaleString('en-US')} samples/s  ETA ${duration(perStep * stepsLeft)}`
+    ` ${metrics(progress.running)}  ${rate(done.steps / seconds)} steps/s  ${rate(done.samples / seconds)} samples/s  ETA ${duration(perStep * stepsLeft)}`
   );
+}
+
+/** A rate as people read it: one decimal below 10, whole numbers with thousands separators above. */
+export function rate(perSecond: number): string {
+  return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString('en-US');
 }
 
 function metrics(values: Record<string, number> | undefined): string {

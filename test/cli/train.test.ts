@@ -49,14 +49,14 @@ describe('modelspec train: output', () => {
     // The escape character shown as <ESC>: \x1b[K clears the rest of the line.
     const stderr = result.stderr.replaceAll('\u001b', '<ESC>');
     expect(stderr).toMatch(
-      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}accuracy \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s<ESC>\[K/,
+      /\repoch 1\/2 \[[=> ]{24}\] 1\/4 loss \d+\.\d{4} {2}accuracy \d\.\d{4} {2}[\d,.]+ steps\/s {2}[\d,.]+ samples\/s {2}ETA \d+s<ESC>\[K/,
     );
     expect(stderr).toMatch(/\repoch 2\/2 \[=======================>\] 4\/4 loss/);
     // Each finished epoch clears the bar and leaves its line.
     expect(stderr).toMatch(/\r<ESC>\[Kepoch 1\/2 {2}train loss/);
   });
 
-  it('the bar: running means of the epoch, samples/s and ETA over the whole run', () => {
+  it('the bar: running means of the epoch, steps/s, samples/s and ETA over the whole run', () => {
     const line = progressLine(
       {
         epoch: 2,
@@ -74,7 +74,7 @@ describe('modelspec train: output', () => {
     );
     // 0.5 s per step, 2 steps left in this epoch and 4 in the next: 3 s.
     expect(line).toBe(
-      `epoch 2/3 [${'='.repeat(11)}>${' '.repeat(12)}] 2/4 loss 0.5000  accuracy 0.7500  16 samples/s  ETA 3s`,
+      `epoch 2/3 [${'='.repeat(11)}>${' '.repeat(12)}] 2/4 loss 0.5000  accuracy 0.7500  2.0 steps/s  16 samples/s  ETA 3s`,
     );
   });
 
