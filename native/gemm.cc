@@ -23,7 +23,7 @@ namespace {
 
 using Micro = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
                        int rows, int cols, bool load_c, const float* bias, bool relu);
-using Pack = void (*)(const float* src, int64_t ld, bool contiguous, int count, int64_t kc,
+using Pack = void (*)(const float* src, int64_t ld, bool contiguous, int64_t count, int64_t kc,
                       float* dst);
 
 struct KernelSet {
@@ -53,34 +53,85 @@ MS_INLINE void store_tile(const float* acc, float* c, int64_t ldc, int rows, int
   }
 }
 
-// Packs `count` (≤ W) vectors of op(X), each of length kc, into kc groups of W floats, zero-filled
-// beyond count. Vector x, step p is src[p * ld + x] when contiguous, else src[x * ld + p].
-template <int W>
-MS_INLINE void pack_panel(const float* src, int64_t ld, bool contiguous, int count, int64_t kc,
-                          float* dst) {
+#if MS_X86
+// dst[j * dst_ld + x] = src[x * ld + j] for an 8×8 block: eight row loads, three shuffle stages.
+__attribute__((target("avx2"))) void transpose8(const float* src, int64_t ld, float* dst,
+                                               int64_t dst_ld) {
+  __m256 r[8], t[8], u[8];
+  MS_UNROLL for (int x = 0; x < 8; x++) r[x] = _mm256_loadu_ps(src + x * ld);
+  MS_UNROLL for (int x = 0; x < 8; x += 2) {
+    t[x] = _mm256_unpacklo_ps(r[x], r[x + 1]);
+    t[x + 1] = _mm256_unpackhi_ps(r[x], r[x + 1]);
+  }
+  MS_UNROLL for (int h = 0; h < 8; h += 4) {
+    u[h] = _mm256_shuffle_ps(t[h], t[h + 2], 0x44);
+    u[h + 1] = _mm256_shuffle_ps(t[h], t[h + 2], 0xEE);
+    u[h + 2] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0x44);
+    u[h + 3] = _mm256_shuffle_ps(t[h + 1], t[h + 3], 0xEE);
+  }
+  MS_UNROLL for (int j = 0; j < 4; j++) {
+    _mm256_storeu_ps(dst + j * dst_ld, _mm256_permute2f128_ps(u[j], u[j + 4], 0x20));
+    _mm256_storeu_ps(dst + (j + 4) * dst_ld, _mm256_permute2f128_ps(u[j], u[j + 4], 0x31));
+  }
+}
+#endif
+
+// Steps of k per pass of a transposing pack: one 64-byte cache line of every source vector, used
+// whole before moving on. (Vectors a power-of-two apart share a cache set: taking one float of
+// each per step would evict each line before its next float is read.)
+constexpr int64_t kLineFloats = 16;
+
+// Packs `count` vectors of op(X), each of length kc, into slivers of W vectors: sliver s holds
+// kc groups of W floats at dst + s * W * kc, zero-filled beyond count. Vector x, step p is
+// src[p * ld + x] when contiguous, else src[x * ld + p]. kSimd: transpose 8×8 blocks with AVX.
+template <int W, bool kSimd>
+MS_INLINE void pack_slivers(const float* src, int64_t ld, bool contiguous, int64_t count,
+                            int64_t kc, float* dst) {
+  const int64_t slivers = (count + W - 1) / W;
   if (contiguous) {
-    if (count == W) {
-      for (int64_t p = 0; p < kc; p++) {
-        MS_UNROLL for (int x = 0; x < W; x++) dst[p * W + x] = src[p * ld + x];
+    // Step by step across all slivers, so each source row is read once, in order.
+    for (int64_t p = 0; p < kc; p++) {
+      const float* row = src + p * ld;
+      for (int64_t s = 0; s < slivers; s++) {
+        float* out = dst + s * W * kc + p * W;
+        const int64_t x0 = s * W;
+        if (x0 + W <= count) {
+          MS_UNROLL for (int x = 0; x < W; x++) out[x] = row[x0 + x];
+        } else {
+          for (int x = 0; x < W; x++) out[x] = x0 + x < count ? row[x0 + x] : 0.0f;
+        }
       }
-      return;
-    }
-    for (int64_t p = 0; p < kc; p++) {
-      for (int x = 0; x < count; x++) dst[p * W + x] = src[p * ld + x];
-      for (int x = count; x < W; x++) dst[p * W + x] = 0.0f;
     }
     return;
   }
-  if (count == W) {
-    // W vectors at once: W read streams, one contiguous write stream.
-    for (int64_t p = 0; p < kc; p++) {
-      MS_UNROLL for (int x = 0; x < W; x++) dst[p * W + x] = src[x * ld + p];
+  for (int64_t s = 0; s < slivers; s++) {
+    const float* in = src + s * W * ld;
+    float* out = dst + s * W * kc;
+    const int64_t width = std::min<int64_t>(W, count - s * W);
+    int64_t p0 = 0;
+#if MS_X86
+    if constexpr (kSimd && W % 8 == 0) {
+      if (width == W) {
+        for (; p0 + kLineFloats <= kc; p0 += kLineFloats) {
+          for (int x = 0; x < W; x += 8) {
+            for (int64_t q = 0; q < kLineFloats; q += 8) {
+              transpose8(in + x * ld + p0 + q, ld, out + (p0 + q) * W + x, W);
+            }
+          }
+        }
+      }
     }
-    return;
-  }
-  for (int64_t p = 0; p < kc; p++) {
-    for (int x = 0; x < count; x++) dst[p * W + x] = src[x * ld + p];
-    for (int x = count; x < W; x++) dst[p * W + x] = 0.0f;
+#endif
+    for (; p0 < kc; p0 += kLineFloats) {
+      const int64_t steps = std::min(kLineFloats, kc - p0);
+      for (int64_t x = 0; x < width; x++) {
+        const float* v = in + x * ld + p0;
+        for (int64_t q = 0; q < steps; q++) out[(p0 + q) * W + x] = v[q];
+      }
+      for (int64_t x = width; x < W; x++) {
+        for (int64_t q = 0; q < steps; q++) out[(p0 + q) * W + x] = 0.0f;
+      }
+    }
   }
 }
 
@@ -103,13 +154,13 @@ void micro_generic(int64_t kc, const float* a, const float* b, float* c, int64_t
   store_tile<MR, NR>(acc, c, ldc, rows, cols, load_c, bias, relu);
 }
 
-void pack_generic_a(const float* src, int64_t ld, bool contiguous, int count, int64_t kc,
+void pack_generic_a(const float* src, int64_t ld, bool contiguous, int64_t count, int64_t kc,
                     float* dst) {
-  pack_panel<kGenericMr>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kGenericMr, false>(src, ld, contiguous, count, kc, dst);
 }
-void pack_generic_b(const float* src, int64_t ld, bool contiguous, int count, int64_t kc,
+void pack_generic_b(const float* src, int64_t ld, bool contiguous, int64_t count, int64_t kc,
                     float* dst) {
-  pack_panel<kGenericNr>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kGenericNr, false>(src, ld, contiguous, count, kc, dst);
 }
 
 #if MS_X86
@@ -123,6 +174,11 @@ __attribute__((target("avx2,fma"))) void micro_avx2(int64_t kc, const float* a, 
                                                      float* c, int64_t ldc, int rows, int cols,
                                                      bool load_c, const float* bias, bool relu) {
   constexpr int MR = kAvx2Mr, NV = kAvx2Nv, NR = NV * 8;
+  // C is read after the k loop: fetching it now hides the cache misses behind the FMAs.
+  MS_UNROLL for (int i = 0; i < MR; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
   __m256 acc[MR][NV];
   MS_UNROLL for (int i = 0; i < MR; i++) {
     MS_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = _mm256_setzero_ps();
@@ -159,14 +215,14 @@ __attribute__((target("avx2,fma"))) void micro_avx2(int64_t kc, const float* a, 
 }
 
 __attribute__((target("avx2,fma"))) void pack_avx2_a(const float* src, int64_t ld,
-                                                      bool contiguous, int count, int64_t kc,
+                                                      bool contiguous, int64_t count, int64_t kc,
                                                       float* dst) {
-  pack_panel<kAvx2Mr>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kAvx2Mr, true>(src, ld, contiguous, count, kc, dst);
 }
 __attribute__((target("avx2,fma"))) void pack_avx2_b(const float* src, int64_t ld,
-                                                      bool contiguous, int count, int64_t kc,
+                                                      bool contiguous, int64_t count, int64_t kc,
                                                       float* dst) {
-  pack_panel<kAvx2Nv * 8>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kAvx2Nv * 8, true>(src, ld, contiguous, count, kc, dst);
 }
 
 // ---- AVX-512: an 8×32 tile in 16 zmm accumulators.
@@ -178,6 +234,11 @@ __attribute__((target("avx512f"))) void micro_avx512(int64_t kc, const float* a,
                                                      float* c, int64_t ldc, int rows, int cols,
                                                      bool load_c, const float* bias, bool relu) {
   constexpr int MR = kAvx512Mr, NV = kAvx512Nv, NR = NV * 16;
+  // C is read after the k loop: fetching it now hides the cache misses behind the FMAs.
+  MS_UNROLL for (int i = 0; i < MR; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
   __m512 acc[MR][NV];
   MS_UNROLL for (int i = 0; i < MR; i++) {
     MS_UNROLL for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
@@ -214,14 +275,14 @@ __attribute__((target("avx512f"))) void micro_avx512(int64_t kc, const float* a,
 }
 
 __attribute__((target("avx512f"))) void pack_avx512_a(const float* src, int64_t ld,
-                                                      bool contiguous, int count, int64_t kc,
+                                                      bool contiguous, int64_t count, int64_t kc,
                                                       float* dst) {
-  pack_panel<kAvx512Mr>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kAvx512Mr, true>(src, ld, contiguous, count, kc, dst);
 }
 __attribute__((target("avx512f"))) void pack_avx512_b(const float* src, int64_t ld,
-                                                      bool contiguous, int count, int64_t kc,
+                                                      bool contiguous, int64_t count, int64_t kc,
                                                       float* dst) {
-  pack_panel<kAvx512Nv * 16>(src, ld, contiguous, count, kc, dst);
+  pack_slivers<kAvx512Nv * 16, true>(src, ld, contiguous, count, kc, dst);
 }
 
 #endif  // MS_X86
@@ -363,27 +424,22 @@ bool gemm(const Gemm& g, ThreadPool& pool, int threads) {
       const int64_t b_groups = pack_b ? ceil_div(b_slivers, kSliversPerTask) : 0;
       pool.run(blocks * (a_groups + b_groups), threads, [&](int64_t task) {
         const int64_t block = task / (a_groups + b_groups);
-        int64_t group = task % (a_groups + b_groups);
+        const int64_t group = task % (a_groups + b_groups);
         const int64_t p0 = block * KC;
         const int64_t kcb = std::min(KC, k - p0);
         if (group < a_groups) {
-          const int64_t s_end = std::min(a_slivers, (group + 1) * kSliversPerTask);
-          for (int64_t s = group * kSliversPerTask; s < s_end; s++) {
-            const int64_t i = i0 + s * MR;
-            const float* src = g.trans_a ? g.a + p0 * m + i : g.a + i * k + p0;
-            ks.pack_a(src, g.trans_a ? m : k, g.trans_a, static_cast<int>(std::min(MR, m - i)),
-                      kcb, pa + p0 * mcp + s * MR * kcb);
-          }
+          const int64_t s0 = group * kSliversPerTask;
+          const int64_t i = i0 + s0 * MR;
+          const float* src = g.trans_a ? g.a + p0 * m + i : g.a + i * k + p0;
+          ks.pack_a(src, g.trans_a ? m : k, g.trans_a, std::min(kSliversPerTask * MR, mc - s0 * MR),
+                    kcb, pa + p0 * mcp + s0 * MR * kcb);
           return;
         }
-        group -= a_groups;
-        const int64_t s_end = std::min(b_slivers, (group + 1) * kSliversPerTask);
-        for (int64_t s = group * kSliversPerTask; s < s_end; s++) {
-          const int64_t j = j0 + s * NR;
-          const float* src = g.trans_b ? g.b + j * k + p0 : g.b + p0 * n + j;
-          ks.pack_b(src, g.trans_b ? k : n, !g.trans_b, static_cast<int>(std::min(NR, n - j)),
-                    kcb, pb + p0 * ncp + s * NR * kcb);
-        }
+        const int64_t s0 = (group - a_groups) * kSliversPerTask;
+        const int64_t j = j0 + s0 * NR;
+        const float* src = g.trans_b ? g.b + j * k + p0 : g.b + p0 * n + j;
+        ks.pack_b(src, g.trans_b ? k : n, !g.trans_b, std::min(kSliversPerTask * NR, nc - s0 * NR),
+                  kcb, pb + p0 * ncp + s0 * NR * kcb);
       });
 
       // Compute: tasks are blocks of rows × columns of this chunk of C. A block's rows of packed
