@@ -5,8 +5,10 @@ import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type MatmulKernel, matmulReference } from '../src/kernels/matmul.js';
 import { createWasmMatmul } from '../src/kernels/matmul-wasm.js';
+import { createNativeMatmul, nativeStatus } from '../src/kernels/native/index.js';
 import { loadWasmKernels } from '../src/kernels/wasm/instance.js';
 import { sharedWorkerPool } from '../src/kernels/wasm/pool.js';
+import { measurePeak, type Peak } from './peak.js';
 import { tfjsMatmulSeconds } from './peers/tfjs-matmul.js';
 import { secondsPerCall, type TimingOptions } from './peers/timing.js';
 
@@ -142,10 +144,16 @@ export async function benchMatmul({
   ];
   const wall = timing.clock !== 'cpu';
   if (wall) kernels.push(['wasm SIMD 2 threads', threadedWasmMatmul()]);
+  kernels.push(['native', createNativeMatmul({ threads: 1 })]);
+  if (wall) kernels.push(['native 2 threads', createNativeMatmul({ threads: 2 })]);
   warmUpKernels(kernels.flatMap(([, k]) => (k ? [k] : [])));
   for (const [impl, kernel] of kernels) {
     if (kernel === null) {
-      add(...unavailable(impl, sizes, 'dist/wasm/kernels.wasm missing: npm run build'));
+      const status = nativeStatus();
+      const why = impl.startsWith('native')
+        ? `native kernels unavailable: ${status.available ? '?' : status.reason}`
+        : 'dist/wasm/kernels.wasm missing: npm run build';
+      add(...unavailable(impl, sizes, why));
       continue;
     }
     for (const n of sizes) {
@@ -175,6 +183,110 @@ function threadedWasmMatmul(): MatmulKernel | null {
   if (kernel === null || kernels === null) return null;
   sharedWorkerPool(kernels, 1).waitUntilReady();
   return kernel;
+}
+
+export interface PeakRow {
+  n: number;
+  variant: Variant;
+  threads: number;
+  /** Median and best over the interleaved rounds of each round's median GFLOP/s. */
+  median: number;
+  best: number;
+}
+
+export interface PeakRun {
+  rows: PeakRow[];
+  /** The peak measured before each round (and once after the last). */
+  peaks: Peak[];
+  error?: string;
+}
+
+/**
+ * The native matmul against this machine's FP32 peak (bench/peak.c), interleaved: each round
+ * measures the peak, then every size, variant and thread count once, so a noisy spell slows
+ * all of them rather than one. Figures are wall clock.
+ */
+export function benchNativeVsPeak({
+  sizes = [256, 512, 1024],
+  rounds = 3,
+  threadCounts = [1, 2],
+}: {
+  sizes?: number[];
+  rounds?: number;
+  threadCounts?: number[];
+} = {}): PeakRun {
+  const kernels = threadCounts.map((threads) => createNativeMatmul({ threads }));
+  const first = measurePeak();
+  if ('error' in first) return { rows: [], peaks: [], error: first.error };
+  if (kernels.some((k) => k === null)) {
+    const status = nativeStatus();
+    return { rows: [], peaks: [], error: status.available ? '?' : status.reason };
+  }
+  const peaks: Peak[] = [first];
+  const samples = new Map<string, number[]>();
+  warmUpKernels(kernels as MatmulKernel[]);
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) peaks.push(measurePeak() as Peak);
+    for (const n of sizes) {
+      for (const variant of VARIANTS) {
+        threadCounts.forEach((threads, t) => {
+          const key = `${n}|${variant}|${threads}`;
+          const seconds = kernelSeconds(kernels[t]!, n, variant, { samples: 5 });
+          samples.set(key, [...(samples.get(key) ?? []), gflops(n, seconds)]);
+        });
+      }
+    }
+  }
+  peaks.push(measurePeak() as Peak);
+  const rows: PeakRow[] = [];
+  for (const [key, values] of samples) {
+    const [n, variant, threads] = key.split('|');
+    values.sort((x, y) => x - y);
+    rows.push({
+      n: Number(n),
+      variant: variant as Variant,
+      threads: Number(threads),
+      median: values[Math.floor(values.length / 2)],
+      best: values[values.length - 1],
+    });
+  }
+  return { rows, peaks };
+}
+
+/**
+ * The peak table: native GFLOP/s and their share of the highest peak measured in the run (per
+ * core; times the thread count for more threads), next to the 1-thread wasm and PyTorch figures
+ * of the main table.
+ */
+export function peakMarkdown(run: PeakRun, mainRows: MatmulRow[]): string {
+  if (run.error) return `Native matmul against the peak: not measured (${run.error}).`;
+  const peak = Math.max(...run.peaks.map((p) => p.peak));
+  const pct = (g: number | null | undefined, threads = 1) =>
+    g == null ? '–' : `${((100 * g) / (peak * threads)).toFixed(0)}%`;
+  const main = (impl: string, n: number, variant: Variant) =>
+    mainRows.find((r) => r.impl === impl && r.n === n && r.variant === variant)?.gflops;
+  const lines = [
+    '| N | op | native 1 thread | % of peak (best round) | native 2 threads | % of 2× peak (best round) | wasm SIMD 1 thread | PyTorch 1 thread |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const one = run.rows.filter((r) => r.threads === 1);
+  for (const r of one) {
+    const two = run.rows.find((x) => x.threads === 2 && x.n === r.n && x.variant === r.variant);
+    const wasm = main('wasm SIMD', r.n, r.variant);
+    const torch = main('PyTorch 1 thread', r.n, r.variant);
+    lines.push(
+      `| ${r.n} | ${r.variant} | ${r.median.toFixed(1)} | ${pct(r.median)} (${pct(r.best)}) | ${two?.median.toFixed(1) ?? '–'} | ${pct(two?.median, 2)} (${pct(two?.best, 2)}) | ${wasm?.toFixed(1) ?? '–'} (${pct(wasm)}) | ${torch?.toFixed(1) ?? '–'} (${pct(torch)}) |`,
+    );
+  }
+  const range = (key: keyof Peak) => {
+    const values = run.peaks.map((p) => p[key]);
+    return `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}`;
+  };
+  return [
+    `Peak FP32 per core (bench/peak.c, independent FMA chains, best of 15 short rounds, measured ${run.peaks.length} times between the rounds): ${range('peak')} GFLOP/s (128-bit ${range('fma128')}, 256-bit ${range('fma256')}, 512-bit ${range('fma512')}); percentages use the highest, ${peak.toFixed(1)}.`,
+    '',
+    ...lines,
+  ].join('\n');
 }
 
 export interface CrossoverRow {
@@ -250,8 +362,17 @@ export function crossoverMarkdown(rows: CrossoverRow[]): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // Usage: npx tsx bench/matmul.ts [--cpu] [--best] [--crossover] [N ...]
+  // Usage: npx tsx bench/matmul.ts [--cpu] [--best] [--crossover | --peak] [N ...]
   const args = process.argv.slice(2);
+  if (args.includes('--peak')) {
+    const sizes = args.filter((a) => !a.startsWith('--')).map(Number);
+    const loadBefore = loadavg()[0].toFixed(2);
+    const run = benchNativeVsPeak(sizes.length > 0 ? { sizes } : {});
+    process.stdout.write(
+      `${peakMarkdown(run, [])}\n\nLoad ${loadBefore} before, ${loadavg()[0].toFixed(2)} after.\n`,
+    );
+    process.exit(0);
+  }
   const timing: TimingOptions = {
     clock: args.includes('--cpu') ? 'cpu' : 'wall',
     statistic: args.includes('--best') ? 'best' : 'median',

@@ -13,7 +13,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compileTable, compileTimeRows } from './compile.js';
-import { benchMatmul, benchMatmulCrossover, crossoverMarkdown, matmulMarkdown } from './matmul.js';
+import {
+  benchMatmul,
+  benchMatmulCrossover,
+  benchNativeVsPeak,
+  crossoverMarkdown,
+  matmulMarkdown,
+  peakMarkdown,
+} from './matmul.js';
 import { benchMemory, memoryMarkdown } from './memory.js';
 import { benchTfjsWorkloads } from './peers/tfjs.js';
 import { benchTorchWorkloads, torchImplName } from './peers/torch-mlp.js';
@@ -201,9 +208,13 @@ async function main(): Promise<void> {
         onRow: (r) => log(`${r.impl} ${r.variant} N=${r.n}: ${r.gflops?.toFixed(2) ?? r.note}`),
       });
       const crossover = benchMatmulCrossover(options.quick ? [8, 32] : undefined);
+      const loadBefore = load();
+      const peak = benchNativeVsPeak(options.quick ? { sizes: [128], rounds: 1 } : {});
       return [
-        'GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts). `wasm SIMD` is `createWasmMatmul()` with operand copies included; tfjs includes `dataSync()`; PyTorch runs in a subprocess with OpenBLAS capped by threadpoolctl and `OMP_WAIT_POLICY=PASSIVE`.',
+        'GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts). `wasm SIMD` is `createWasmMatmul()` with operand copies included; `native` is `createNativeMatmul()` (docs/native.md) on the arrays in place; tfjs includes `dataSync()`; PyTorch runs in a subprocess with OpenBLAS capped by threadpoolctl and `OMP_WAIT_POLICY=PASSIVE`.',
         matmulMarkdown(rows),
+        `### Native matmul against the machine's peak\n\nGFLOP/s, wall clock: median over ${options.quick ? 1 : 3} interleaved rounds (each the median of 5 samples), and in brackets the best round, which estimates an idle machine. Load average ${loadBefore} before this table, ${load()} after; with a load above the ${cpus().length} CPUs, the 2-thread figures share the CPUs with other processes.`,
+        peakMarkdown(peak, rows),
         'Small sizes, A·B GFLOP/s ("operands resident": the wasm gemm on data already in wasm memory).',
         crossoverMarkdown(crossover),
       ].join('\n\n');
