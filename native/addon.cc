@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "conv.h"
 #include "gemm.h"
 #include "pool.h"
 
@@ -148,6 +149,119 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// The 16 numbers of a ConvGeometry, in declaration order, from a JavaScript array.
+bool geometry(Args& args, size_t i, ms::ConvGeometry* out) {
+  int64_t* fields[] = {&out->n,  &out->c,  &out->h,  &out->w,  &out->oc, &out->kh,
+                       &out->kw, &out->sh, &out->sw, &out->pt, &out->pb, &out->pl,
+                       &out->pr, &out->dh, &out->dw, &out->groups};
+  constexpr uint32_t count = sizeof fields / sizeof fields[0];
+  bool is_array = false;
+  uint32_t length = 0;
+  if (i < args.argc) napi_is_array(args.env, args.argv[i], &is_array);
+  if (is_array) napi_get_array_length(args.env, args.argv[i], &length);
+  if (!is_array || length != count) {
+    return fail(args.env, args.where(i, "geometry") + " must be an array of 16 numbers", true);
+  }
+  for (uint32_t f = 0; f < count; f++) {
+    napi_value element;
+    double value = NAN;
+    napi_get_element(args.env, args.argv[i], f, &element);
+    if (napi_get_value_double(args.env, element, &value) != napi_ok ||
+        value != std::floor(value) || std::fabs(value) > 1e12) {
+      return fail(args.env, args.where(i, "geometry") + " must hold whole numbers", true);
+    }
+    *fields[f] = static_cast<int64_t>(value);
+  }
+  if (const char* why = out->invalid()) {
+    return fail(args.env, std::string(args.fn) + ": " + why, true);
+  }
+  // Operand sizes stay far from int64 overflow (each factor is at most 1e12 but products are
+  // checked against kMaxElements).
+  int64_t total = 1;
+  for (int64_t f : {out->n, out->c, out->h, out->w, out->oc, out->kh, out->kw}) {
+    if (f != 0 && total > kMaxElements / f) {
+      return fail(args.env, std::string(args.fn) + ": sizes too large", true);
+    }
+    total *= std::max<int64_t>(f, 1);
+  }
+  return true;
+}
+
+struct ConvSizes {
+  int64_t x, weight, out;
+};
+
+ConvSizes conv_sizes(const ms::ConvGeometry& g) {
+  return {g.n * g.c * g.h * g.w, g.oc * (g.c / g.groups) * g.kh * g.kw,
+          g.n * g.oc * g.oh() * g.ow()};
+}
+
+napi_value Failed(napi_env env, const char* fn) {
+  fail(env, std::string(fn) + ": out of memory for the column buffers", true);
+  return nullptr;
+}
+
+// conv2dForward(x, weight, bias | null, out, geometry, threads)
+napi_value Conv2dForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dForward");
+  ms::ConvGeometry g{};
+  int threads = 1;
+  float *x = nullptr, *w = nullptr, *bias = nullptr, *out = nullptr;
+  if (!geometry(args, 4, &g) || !thread_count(args, 5, &threads)) return nullptr;
+  const ConvSizes n = conv_sizes(g);
+  if (!args.floats(0, "x", n.x, &x) || !args.floats(1, "weight", n.weight, &w) ||
+      !args.floats(2, "bias", g.oc, &bias, true) || !args.floats(3, "out", n.out, &out)) {
+    return nullptr;
+  }
+  if (!ms::conv2d_forward(g, x, w, bias, out, pool, threads)) return Failed(env, args.fn);
+  return undefined(env);
+}
+
+// conv2dBackwardInput(gradOut, weight, gradX, geometry, accumulate, threads)
+napi_value Conv2dBackwardInput(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dBackwardInput");
+  ms::ConvGeometry g{};
+  int threads = 1;
+  bool accumulate = false;
+  float *go = nullptr, *w = nullptr, *gx = nullptr;
+  if (!geometry(args, 3, &g) || !args.flag(4, "accumulate", &accumulate) ||
+      !thread_count(args, 5, &threads)) {
+    return nullptr;
+  }
+  const ConvSizes n = conv_sizes(g);
+  if (!args.floats(0, "gradOut", n.out, &go) || !args.floats(1, "weight", n.weight, &w) ||
+      !args.floats(2, "gradX", n.x, &gx)) {
+    return nullptr;
+  }
+  if (!ms::conv2d_backward_input(g, go, w, gx, accumulate, pool, threads)) {
+    return Failed(env, args.fn);
+  }
+  return undefined(env);
+}
+
+// conv2dBackwardWeight(x, gradOut, gradWeight, gradBias | null, geometry, accumulate, threads)
+napi_value Conv2dBackwardWeight(napi_env env, napi_callback_info info) {
+  Args args(env, info, "conv2dBackwardWeight");
+  ms::ConvGeometry g{};
+  int threads = 1;
+  bool accumulate = false;
+  float *x = nullptr, *go = nullptr, *gw = nullptr, *gb = nullptr;
+  if (!geometry(args, 4, &g) || !args.flag(5, "accumulate", &accumulate) ||
+      !thread_count(args, 6, &threads)) {
+    return nullptr;
+  }
+  const ConvSizes n = conv_sizes(g);
+  if (!args.floats(0, "x", n.x, &x) || !args.floats(1, "gradOut", n.out, &go) ||
+      !args.floats(2, "gradWeight", n.weight, &gw) ||
+      !args.floats(3, "gradBias", g.oc, &gb, true)) {
+    return nullptr;
+  }
+  if (!ms::conv2d_backward_weight(g, x, go, gw, gb, accumulate, pool, threads)) {
+    return Failed(env, args.fn);
+  }
+  return undefined(env);
+}
+
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   Args args(env, info, "setIsa");
   char name[32] = {};
@@ -185,6 +299,11 @@ napi_value Info(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dForward", nullptr, Conv2dForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackwardInput", nullptr, Conv2dBackwardInput, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
+      {"conv2dBackwardWeight", nullptr, Conv2dBackwardWeight, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -5,9 +5,11 @@
 // what is computed, so results are bit-identical whatever the thread count.
 #include "gemm.h"
 
+#include "scratch.h"
+
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #if defined(__x86_64__)
@@ -96,7 +98,7 @@ MS_INLINE void pack_slivers(const float* src, int64_t ld, bool contiguous, int64
         float* out = dst + s * W * kc + p * W;
         const int64_t x0 = s * W;
         if (x0 + W <= count) {
-          MS_UNROLL for (int x = 0; x < W; x++) out[x] = row[x0 + x];
+          std::memcpy(out, row + x0, W * sizeof(float));
         } else {
           for (int x = 0; x < W; x++) out[x] = x0 + x < count ? row[x0 + x] : 0.0f;
         }
@@ -311,22 +313,6 @@ Isa detect() {
 }
 
 std::atomic<int> chosen_isa{-1};
-
-// Packed panels live in buffers that grow to the largest call and are reused: allocating
-// megabytes per call costs page faults on every call.
-struct Scratch {
-  float* data = nullptr;
-  int64_t floats = 0;
-  float* reserve(int64_t n) {
-    if (n > floats) {
-      std::free(data);
-      const size_t bytes = (static_cast<size_t>(n) * sizeof(float) + 63) & ~size_t(63);
-      data = static_cast<float*>(std::aligned_alloc(64, bytes));
-      floats = data ? n : 0;
-    }
-    return data;
-  }
-};
 
 // One product at a time: the scratch buffers and the pool are shared (N-API calls from several
 // worker_threads would otherwise race).

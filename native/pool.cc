@@ -49,6 +49,7 @@ void ThreadPool::run(int64_t count, int threads, const std::function<void(int64_
     for (int64_t i = 0; i < count; i++) task(i);
     return;
   }
+  std::lock_guard<std::mutex> turn(turn_);
   auto job = std::make_shared<Job>();
   job->task = task;
   job->count = count;

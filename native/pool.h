@@ -22,7 +22,8 @@ class ThreadPool {
   ~ThreadPool();
 
   // Runs task(i) for every i in [0, count), on up to `threads` threads counting the caller, and
-  // returns when all have finished. Workers start on the first call that needs them.
+  // returns when all have finished. Workers start on the first call that needs them. Callers on
+  // different threads take turns; a task must not call run.
   void run(int64_t count, int threads, const std::function<void(int64_t)>& task);
 
  private:
@@ -37,6 +38,7 @@ class ThreadPool {
   void drain(Job& job);
 
   std::vector<std::thread> workers_;
+  std::mutex turn_;  // one run at a time
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;

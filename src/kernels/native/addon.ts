@@ -27,6 +27,32 @@ export interface NativeAddon {
     relu: boolean,
     threads: number,
   ): void;
+  /** geometry: the 16 numbers of a Conv2dShape in declaration order (see conv.ts). */
+  conv2dForward(
+    x: Float32Array,
+    weight: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    geometry: number[],
+    threads: number,
+  ): void;
+  conv2dBackwardInput(
+    gradOut: Float32Array,
+    weight: Float32Array,
+    gradX: Float32Array,
+    geometry: number[],
+    accumulate: boolean,
+    threads: number,
+  ): void;
+  conv2dBackwardWeight(
+    x: Float32Array,
+    gradOut: Float32Array,
+    gradWeight: Float32Array,
+    gradBias: Float32Array | null,
+    geometry: number[],
+    accumulate: boolean,
+    threads: number,
+  ): void;
   /** Chooses the micro-kernels' instruction set (tests); false when this CPU lacks it. */
   setIsa(isa: NativeIsa): boolean;
   info(): { isa: NativeIsa; bestIsa: NativeIsa; cpus: number };

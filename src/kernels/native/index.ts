@@ -10,6 +10,15 @@ export {
   nativeStatus,
 } from './addon.js';
 export {
+  type Conv1dShape,
+  type Conv2dShape,
+  conv1dAs2d,
+  conv2dOutputSize,
+  createNativeConv1d,
+  createNativeConv2d,
+  type NativeConvKernels,
+} from './conv.js';
+export {
   createNativeGemm,
   createNativeLinear,
   createNativeMatmul,
