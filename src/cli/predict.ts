@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError } from '../data/errors.js';
+import { readTextFile } from '../data/read-file.js';
 import type { Prediction } from '../train/predict.js';
 import type { RegisterCommand } from './io.js';
 
 /** Rows of a JSON input: an array of number arrays, or of objects keyed by feature name. */
 function readJsonRows(path: string): unknown[] {
+  const text = readTextFile(path);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(
-      code ? `cannot read (${code})` : `not valid JSON: ${(error as Error).message}`,
-      { file: path },
-    );
+    throw new DataError(`not valid JSON: ${(error as Error).message}`, { file: path });
   }
   if (!Array.isArray(parsed)) {
     throw new DataError(
