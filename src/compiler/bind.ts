@@ -1,6 +1,7 @@
+import { checkAttr } from '../opdefs/attrs.js';
 import type { CallExpr, Expr, Span } from './expr/ast.js';
 import type { AttrValue } from './graph.js';
-import type { AttrDef, OpDef } from './op-catalog.js';
+import type { OpDef } from './op-catalog.js';
 
 /** A finding while matching a call's arguments to an op's operands and attributes. */
 export interface BindIssue {
@@ -37,46 +38,6 @@ export function literalValue(expr: Expr): number | boolean | number[] | undefine
   }
 }
 
-const TYPE_WORDS: Record<AttrDef['type'], string> = {
-  int: 'an integer',
-  float: 'a number',
-  bool: 'true or false',
-  ints: 'a list of integers',
-};
-
-/** Checks one attribute value against its definition (type and bounds). */
-export function checkAttr(
-  opName: string,
-  def: AttrDef,
-  value: unknown,
-): { value: AttrValue } | { message: string } {
-  const expected = `${opName}: ${def.name} must be ${TYPE_WORDS[def.type]}`;
-  const ok =
-    (def.type === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
-    (def.type === 'float' && typeof value === 'number' && Number.isFinite(value)) ||
-    (def.type === 'bool' && typeof value === 'boolean') ||
-    (def.type === 'ints' && Array.isArray(value) && value.every(Number.isInteger)) ||
-    (value === null && def.default === null);
-  if (!ok) {
-    const found =
-      value === undefined
-        ? 'an expression'
-        : typeof value === 'number'
-          ? String(value)
-          : JSON.stringify(value);
-    return { message: `${expected}, got ${found}` };
-  }
-  if (
-    typeof value === 'number' &&
-    ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))
-  ) {
-    const range =
-      def.max === undefined ? `at least ${def.min}` : `between ${def.min} and ${def.max}`;
-    return { message: `${opName}: ${def.name} must be ${range}, got ${value}` };
-  }
-  return { value: value as AttrValue };
-}
-
 /**
  * Matches a call to its op: tensor operands first and positional, then attributes positionally
  * in documented order or by keyword. Reports every problem it finds.
@@ -98,13 +59,14 @@ export function bindCall(
     });
     return { bound: { operands: [], attrs: {}, attrSpans: {} }, issues };
   }
+  const operandNames = op.operands.map((o) => o.name);
   const operandCount = op.listOperand ? 1 : op.operands.length;
-  const required = operandCount - op.optionalOperands;
+  const required = op.listOperand ? 1 : op.operands.filter((o) => !o.optional).length;
   const given = call.args.slice(0, operandCount);
   // An operand passed by keyword is its own finding (MS207), not also a missing operand.
-  const operandKeywords = call.keywords.filter((k) => op.operands.includes(k.name)).length;
+  const operandKeywords = call.keywords.filter((k) => operandNames.includes(k.name)).length;
   if (given.length + operandKeywords < required) {
-    const names = op.operands.join(', ');
+    const names = operandNames.join(', ');
     issues.push({
       code: 'MS206',
       message: `${op.name} takes ${required === operandCount ? required : `${required} to ${operandCount}`} tensor operand${operandCount === 1 ? '' : 's'} (${names}), got ${given.length}`,
@@ -112,26 +74,31 @@ export function bindCall(
     });
   }
   const positionalAttrs = call.args.slice(operandCount);
-  positionalAttrs.slice(op.attrs.length).forEach((extra) => {
-    const attrNames = op.attrs.map((a) => a.name).join(', ');
+  positionalAttrs.slice(op.positional).forEach((extra) => {
+    const attrNames = op.attrs
+      .slice(0, op.positional)
+      .map((a) => a.name)
+      .join(', ');
+    const keywordOnly = op.positional < op.attrs.length;
+    const attrWords = `${op.positional}${keywordOnly ? ' positional' : ''} attribute${op.positional === 1 ? '' : 's'}`;
     issues.push({
       code: 'MS206',
-      message: `${op.name} takes at most ${operandCount} tensor operand${operandCount === 1 ? '' : 's'} and ${op.attrs.length} attribute${op.attrs.length === 1 ? '' : 's'}${attrNames ? ` (${attrNames})` : ''}; this argument is one too many`,
+      message: `${op.name} takes at most ${operandCount} tensor operand${operandCount === 1 ? '' : 's'} and ${attrWords}${attrNames ? ` (${attrNames})` : ''}${keywordOnly ? ' (the rest by keyword)' : ''}; this argument is one too many`,
       span: extra,
     });
   });
 
   const attrExprs = new Map<string, Expr>();
-  positionalAttrs.slice(0, op.attrs.length).forEach((expr, i) => {
+  positionalAttrs.slice(0, op.positional).forEach((expr, i) => {
     attrExprs.set(op.attrs[i].name, expr);
   });
   const seen = new Set<string>();
   for (const keyword of call.keywords) {
     const def = op.attrs.find((a) => a.name === keyword.name);
-    if (!def && op.operands.includes(keyword.name)) {
+    if (!def && operandNames.includes(keyword.name)) {
       issues.push({
         code: 'MS207',
-        message: `'${keyword.name}' is a tensor operand of ${op.name}; pass it by position: ${op.name}(${op.operands.join(', ')})`,
+        message: `'${keyword.name}' is a tensor operand of ${op.name}; pass it by position: ${op.name}(${operandNames.join(', ')})`,
         span: keyword.nameSpan,
       });
       continue;
@@ -176,7 +143,9 @@ export function bindCall(
       }
       continue;
     }
-    const checked = checkAttr(op.name, def, literalValue(expr));
+    // A choice is a bare word: `reduction=sum`.
+    const value = def.type === 'choice' && expr.kind === 'name' ? expr.name : literalValue(expr);
+    const checked = checkAttr(op.name, def, value);
     if ('message' in checked) issues.push({ code: 'MS209', message: checked.message, span: expr });
     else attrs[def.name] = checked.value;
     attrSpans[def.name] = expr;

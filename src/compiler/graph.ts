@@ -1,26 +1,8 @@
+import type { AttrValue, ResolvedInit } from '../opdefs/types.js';
 import type { SourceLocation } from '../spec/diagnostics.js';
 import type { Dim, DTypeName, TrainSpec } from '../spec/types.js';
 
-/** An attribute value as it appears in the IR: plain JSON. `null` means "not given" (e.g. no axis). */
-export type AttrValue = number | boolean | number[] | null;
-
-/** How a parameter starts out: the init's name with every argument filled in. */
-export type ResolvedInit =
-  | { kind: 'zeros' }
-  | { kind: 'ones' }
-  | { kind: 'constant'; value: number }
-  | { kind: 'normal'; mean: number; std: number }
-  | { kind: 'uniform'; low: number; high: number }
-  | { kind: 'xavier_uniform' | 'xavier_normal'; gain: number; fanIn: number; fanOut: number }
-  /** kaiming reads only the fan its mode names; the other is null when it cannot be computed. */
-  | {
-      kind: 'kaiming_uniform' | 'kaiming_normal';
-      a: number;
-      mode: 'fan_in' | 'fan_out';
-      nonlinearity: 'leaky_relu' | 'relu' | 'linear' | 'tanh' | 'sigmoid';
-      fanIn: number | null;
-      fanOut: number | null;
-    };
+export type { AttrValue, ResolvedInit };
 
 export interface GraphInput {
   name: string;

@@ -1,8 +1,8 @@
+import { formatShape } from '../opdefs/dims.js';
+import { CODES, ShapeIssue, type ValueInfo } from '../opdefs/shape-issue.js';
 import type { DTypeName } from '../spec/types.js';
-import { formatShape } from './dims.js';
 import type { AttrValue, Graph } from './graph.js';
 import { findGraphOp } from './op-catalog.js';
-import { CODES, ShapeIssue, type ValueInfo } from './shape-issue.js';
 
 /** A node before inference: what it computes, not yet what it yields. */
 export interface NodeRequest {
@@ -26,7 +26,7 @@ export function inferNode(
 ): ValueInfo {
   const def = findGraphOp(op);
   if (!def) throw new ShapeIssue('MS205', `unknown op '${op}'`);
-  const value = def.infer(args, attrs);
+  const value = def.infer(args, attrs, 'compile');
   return op === 'constant' ? { ...value, dtype: constantDtype } : value;
 }
 

@@ -1,81 +1,41 @@
-import { didYouMean } from '../spec/suggest.js';
+import { checkAttr } from '../opdefs/attrs.js';
+import { SPEC_OPS } from '../opdefs/index.js';
+import type { AttrDef, OpDef } from '../opdefs/types.js';
 import type { LayerEntrySpec } from '../spec/types.js';
-import { checkAttr } from './bind.js';
+import { didYouMean } from '../tensor/suggest.js';
 import type { AttrValue } from './graph.js';
-import { findOp } from './op-catalog.js';
+
+/** Every op that makes a layer kind, by name: the kinds of `layers:` stacks. */
+export const LAYER_KINDS: ReadonlyMap<string, OpDef> = new Map(
+  SPEC_OPS.filter((def) => def.module !== undefined).map((def) => [def.name, def]),
+);
+
+/** A layer kind's arguments: its module's own, or (for a kind without parameters) the op's. */
+export function layerArgs(def: OpDef): readonly AttrDef[] {
+  return def.module?.args ?? def.attrs;
+}
 
 /** One `layers.stack` entry, understood. `index` is its place in the stack (nn.Sequential index). */
-export type LayerPlan =
-  | { kind: 'linear'; index: number; out: number; bias: boolean }
-  | { kind: 'op'; index: number; op: string; attrs: Record<string, AttrValue> };
-
-export const LAYER_KINDS = [
-  'linear',
-  'dropout',
-  'flatten',
-  'relu',
-  'leaky_relu',
-  'sigmoid',
-  'tanh',
-  'gelu',
-  'softplus',
-  'elu',
-  'softmax',
-  'log_softmax',
-] as const;
-
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+export interface LayerPlan {
+  index: number;
+  op: OpDef;
+  /** Every argument of the kind, defaults filled in. */
+  args: Record<string, AttrValue>;
 }
 
-function planLinear(index: number, value: unknown): LayerPlan | string {
-  if (isPositiveInteger(value)) return { kind: 'linear', index, out: value, bias: true };
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const { out, bias = true, ...rest } = value as Record<string, unknown>;
-    const extra = Object.keys(rest)[0];
-    if (extra !== undefined) return `linear has no setting '${extra}' (known: out, bias)`;
-    if (!isPositiveInteger(out))
-      return `linear needs out: a positive integer, got ${JSON.stringify(out)}`;
-    if (typeof bias !== 'boolean')
-      return `linear bias must be true or false, got ${JSON.stringify(bias)}`;
-    return { kind: 'linear', index, out, bias };
-  }
-  return `linear needs its out features, e.g. '- linear: 64' or '- linear: {out: 10, bias: false}', got ${JSON.stringify(value)}`;
+function asSettings(def: OpDef, value: unknown): Record<string, unknown> | string {
+  if (value === null || value === undefined) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  const args = layerArgs(def);
+  const main = def.module?.main ?? args[0]?.name;
+  if (main === undefined) return `${def.name} takes no settings, got ${JSON.stringify(value)}`;
+  return { [main]: value };
 }
 
-/** `relu`, `dropout: 0.1` (first attribute), `leaky_relu: {negative_slope: 0.2}`, `flatten:` (defaults). */
-function planOp(index: number, name: string, value: unknown): LayerPlan | string {
-  const op = findOp(name)!;
-  const given: Record<string, unknown> =
-    value === null || value === undefined
-      ? {}
-      : typeof value === 'object' && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : op.attrs.length > 0
-          ? { [op.attrs[0].name]: value }
-          : { '': value };
-  const attrs: Record<string, AttrValue> = {};
-  for (const [key, v] of Object.entries(given)) {
-    const def = op.attrs.find((a) => a.name === key);
-    if (!def) {
-      return key === ''
-        ? `${name} takes no settings, got ${JSON.stringify(value)}`
-        : `${name} has no setting '${key}'${didYouMean(
-            key,
-            op.attrs.map((a) => a.name),
-          )}`;
-    }
-    const checked = checkAttr(name, def, v);
-    if ('message' in checked) return checked.message;
-    attrs[key] = checked.value;
-  }
-  for (const def of op.attrs) {
-    if (!(def.name in attrs)) attrs[def.name] = def.default ?? null;
-  }
-  return { kind: 'op', index, op: name, attrs };
-}
-
-/** Understands one stack entry, or says what is wrong with it. */
+/**
+ * Understands one stack entry, or says what is wrong with it: `relu`, `dropout: 0.1` (the
+ * kind's main argument), `linear: {out: 10, bias: false}`, `flatten:` (defaults).
+ */
 export function planLayer(index: number, entry: LayerEntrySpec): LayerPlan | string {
   let name: string;
   let value: unknown = null;
@@ -85,8 +45,34 @@ export function planLayer(index: number, entry: LayerEntrySpec): LayerPlan | str
   } else {
     return `a stack entry is a layer name or one 'name: settings' pair, got ${JSON.stringify(entry)}`;
   }
-  if (!(LAYER_KINDS as readonly string[]).includes(name)) {
-    return `unknown layer '${name}'${didYouMean(name, LAYER_KINDS)} (known: ${LAYER_KINDS.join(', ')})`;
+  const def = LAYER_KINDS.get(name);
+  if (def === undefined) {
+    const kinds = [...LAYER_KINDS.keys()];
+    return `unknown layer '${name}'${didYouMean(name, kinds)} (known: ${kinds.join(', ')})`;
   }
-  return name === 'linear' ? planLinear(index, value) : planOp(index, name, value);
+  const settings = asSettings(def, value);
+  if (typeof settings === 'string') return settings;
+  const known = layerArgs(def);
+  const args: Record<string, AttrValue> = {};
+  for (const [key, v] of Object.entries(settings)) {
+    const arg = known.find((a) => a.name === key);
+    if (!arg) {
+      const names = known.map((a) => a.name);
+      const hint =
+        key === 'dim' && names.includes('axis') ? "; did you mean 'axis'?" : didYouMean(key, names);
+      return `${name} has no setting '${key}'${hint}${names.length ? ` (known: ${names.join(', ')})` : ''}`;
+    }
+    const checked = checkAttr(name, arg, v);
+    if ('message' in checked) return checked.message;
+    args[key] = checked.value;
+  }
+  for (const arg of known) {
+    if (arg.name in args) continue;
+    if (arg.default === undefined) {
+      const example = arg.type === 'int' ? 64 : 1;
+      return `${name} needs its ${arg.doc} (${arg.name}), e.g. '- ${name}: ${example}' or '- ${name}: {${arg.name}: ${example}}'`;
+    }
+    args[arg.name] = arg.default;
+  }
+  return { index, op: def, args };
 }

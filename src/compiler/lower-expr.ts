@@ -1,6 +1,6 @@
 import type { SpecPath } from '../spec/located.js';
-import { didYouMean, suggest } from '../spec/suggest.js';
 import type { DTypeName } from '../spec/types.js';
+import { didYouMean, suggest } from '../tensor/suggest.js';
 import { bindCall } from './bind.js';
 import { BINARY_OPS, type Expr, type NumberExpr } from './expr/ast.js';
 import type { AttrValue } from './graph.js';

@@ -1,14 +1,13 @@
+import { CODES } from '../opdefs/shape-issue.js';
 import type { LayersSpec } from '../spec/types.js';
-import { formatShape } from './dims.js';
 import { planLayer } from './layers.js';
 import type { Lowering } from './lowering.js';
-import { CODES } from './shape-issue.js';
 
 /**
  * Expands `layers` into parameters and nodes as nn.Sequential would: entry i of the stack (any
- * kind) is module `layers.<i>`, its parameters `layers.<i>.weight` / `layers.<i>.bias`; the last
- * entry's node is named `to`, the others `layers.<i>`. A linear layer is initialised as
- * nn.Linear: weight kaiming_uniform(a=sqrt(5)) with fan_in = in, bias uniform(+-1/sqrt(in)).
+ * kind) is module `layers.<i>`, its parameters `layers.<i>.<name>` with the init torch gives
+ * that module (nn.Linear's kaiming_uniform(a = √5) weight and U(±1/√in) bias); the last entry's
+ * node is named `to`, the others `layers.<i>`.
  */
 export function lowerLayers(
   lowering: Lowering,
@@ -39,9 +38,14 @@ export function lowerLayers(
     if (typeof plan === 'string' || current === null) return null;
     const path = ['layers', 'stack', plan.index];
     const name = plan.index === plans.length - 1 ? layers.to : `layers.${plan.index}`;
-    const clash = [name, `layers.${plan.index}.weight`, `layers.${plan.index}.bias`].find(
-      (n) => n !== layers.to && taken.has(n),
-    );
+    const module = plan.op.module ?? {};
+    const params = module.params?.(lowering.values.get(current)!.shape, plan.args, current) ?? [];
+    if (typeof params === 'string') {
+      reporter.error(CODES.layerInput, { path }, params);
+      return null;
+    }
+    const paramNames = params.map((p) => `layers.${plan.index}.${p.name}`);
+    const clash = [name, ...paramNames].find((n) => n !== layers.to && taken.has(n));
     if (clash) {
       reporter.error(
         'MS203',
@@ -50,61 +54,21 @@ export function lowerLayers(
       );
       return null;
     }
-    if (plan.kind === 'op') {
-      current = lowering.addNode({
-        name,
-        op: plan.op,
-        inputs: [current],
-        attrs: plan.attrs,
-        site: { path },
-        operandSites: [{ path }],
-      });
-      continue;
-    }
-    const shape = lowering.values.get(current)!.shape;
-    const inFeatures = shape[shape.length - 1];
-    if (typeof inFeatures !== 'number') {
-      reporter.error(
-        CODES.layerInput,
-        { path },
-        `linear layer needs a fixed number of input features, but its input '${current}' is ${formatShape(shape)}`,
-      );
-      return null;
-    }
-    const weight = `layers.${plan.index}.weight`;
-    const bias = `layers.${plan.index}.bias`;
-    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    lowering.addParam({
-      name: weight,
-      shape: [plan.out, inFeatures],
-      init: {
-        resolved: {
-          kind: 'kaiming_uniform',
-          a: Math.sqrt(5),
-          mode: 'fan_in',
-          nonlinearity: 'leaky_relu',
-          fanIn: inFeatures,
-          fanOut: plan.out,
-        },
-      },
-      trainable: true,
-      path,
-    });
-    if (plan.bias) {
+    params.forEach((p, i) => {
       lowering.addParam({
-        name: bias,
-        shape: [plan.out],
-        init: { resolved: { kind: 'uniform', low: -bound, high: bound } },
+        name: paramNames[i],
+        shape: p.shape,
+        init: { resolved: p.init },
         trainable: true,
         path,
       });
-    }
-    const inputs = plan.bias ? [current, weight, bias] : [current, weight];
+    });
+    const inputs = [current, ...paramNames];
     current = lowering.addNode({
       name,
-      op: 'linear',
+      op: plan.op.name,
       inputs,
-      attrs: {},
+      attrs: module.attrs?.(plan.args) ?? plan.args,
       site: { path },
       operandSites: inputs.map(() => ({ path })),
     });

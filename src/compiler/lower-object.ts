@@ -1,7 +1,7 @@
+import { checkAttr } from '../opdefs/attrs.js';
 import type { SpecPath } from '../spec/located.js';
-import { didYouMean } from '../spec/suggest.js';
 import type { OpObjectSpec } from '../spec/types.js';
-import { checkAttr } from './bind.js';
+import { didYouMean } from '../tensor/suggest.js';
 import type { AttrValue } from './graph.js';
 import type { Lowering } from './lowering.js';
 import { knownNames } from './names.js';
@@ -30,14 +30,15 @@ export function lowerOpObject(
   }
   let ok = true;
   const given = spec.inputs ?? [];
+  const names = op.operands.map((o) => o.name);
   const max = op.listOperand ? Number.POSITIVE_INFINITY : op.operands.length;
-  const min = op.listOperand ? 1 : op.operands.length - op.optionalOperands;
+  const min = op.listOperand ? 1 : op.operands.filter((o) => !o.optional).length;
   if (given.length < min || given.length > max) {
     const range = op.listOperand ? 'at least 1' : min === max ? String(min) : `${min} to ${max}`;
     reporter.error(
       'MS206',
       { path: [...path, 'inputs'] },
-      `${op.name} takes ${range} input${range === '1' ? '' : 's'}${op.operands.length ? ` (${op.operands.join(', ')})` : ''}, got ${given.length}`,
+      `${op.name} takes ${range} input${range === '1' ? '' : 's'}${names.length ? ` (${names.join(', ')})` : ''}, got ${given.length}`,
     );
     ok = false;
   }

@@ -1,7 +1,8 @@
+import { CODES } from '../opdefs/shape-issue.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
-import { didYouMean } from '../spec/suggest.js';
 import type { Spec } from '../spec/types.js';
+import { didYouMean } from '../tensor/suggest.js';
 import { collectEntries, type Entry, orderEntries } from './entries.js';
 import { parseExpression } from './expr/parse.js';
 import { firstContractions, torchFan, usageFan } from './fan.js';
@@ -13,7 +14,6 @@ import { lowerLayers } from './lower-layers.js';
 import { lowerOpObject } from './lower-object.js';
 import { Lowering } from './lowering.js';
 import { knownNames, referencedNames } from './names.js';
-import { CODES } from './shape-issue.js';
 
 const KIND_WORDS = {
   input: 'an input',

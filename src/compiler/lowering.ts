@@ -1,10 +1,10 @@
+import { ShapeIssue, type ValueInfo } from '../opdefs/shape-issue.js';
 import type { SourceLocation } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
 import type { DTypeName, InitSpec } from '../spec/types.js';
 import type { AttrValue, GraphNode, ResolvedInit } from './graph.js';
 import { inferNode, sizeIssue } from './infer.js';
 import { Reporter, type Site } from './report.js';
-import { ShapeIssue, type ValueInfo } from './shape-issue.js';
 
 export interface NodeDraft {
   name: string;
@@ -85,7 +85,8 @@ export class Lowering {
       inputs,
       attrs: draft.attrs,
       shape: value.shape,
-      dtype: value.dtype,
+      // Compiling, inference sees only the spec's dtypes.
+      dtype: value.dtype as DTypeName,
       loc: this.loc(draft.site),
     });
     return draft.name;

@@ -1,5 +1,5 @@
 import { matmulKernel } from './backend.js';
-import { broadcastStrides } from './elementwise.js';
+import { broadcastStrides } from './broadcast.js';
 import type { Dims, NumArray } from './types.js';
 
 function count(dims: Dims): number {

@@ -2,13 +2,15 @@ import { noGrad } from '../autograd/grad-mode.js';
 import type { Graph, GraphNode } from '../compiler/graph.js';
 import { initTensor } from '../nn/init.js';
 import { Parameter } from '../nn/parameter.js';
+import { opDef } from '../opdefs/index.js';
+import type { OpDef } from '../opdefs/types.js';
+import { applyOp } from '../ops/apply.js';
 import { full, tensor, zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/errors.js';
 import { Rng } from '../tensor/rng.js';
 import { sameShape } from '../tensor/shape.js';
 import { type NestedArray, Tensor } from '../tensor/tensor.js';
 import { bindInputs, type InputValue } from './bind-inputs.js';
-import { kernelFor } from './dispatch.js';
 import { ModelError } from './errors.js';
 import { PlanRunner } from './plan/runner.js';
 import { sameNames } from './same-names.js';
@@ -55,7 +57,7 @@ export class Model {
     for (const node of graph.nodes) {
       if (node.op === 'constant')
         this.constants.set(node.name, full([], node.attrs.value as number, { dtype: node.dtype }));
-      else if (!kernelFor(node.op))
+      else if (!opDef(node.op))
         throw new ModelError(`node '${node.name}': the runtime has no op '${node.op}'`);
     }
     this.rng = new Rng(seed + 1);
@@ -127,9 +129,8 @@ export class Model {
     for (const [name, c] of this.constants) values.set(name, c);
     const context = { training: this.isTraining, rng: this.rng };
     for (const node of plan.nodes) {
-      const kernel = kernelFor(node.op)!;
       const args = node.inputs.map((input) => values.get(input) as Tensor);
-      values.set(node.name, kernel(args, node.attrs, context));
+      values.set(node.name, applyOp(opDef(node.op) as OpDef, args, node.attrs, context));
     }
     return Object.fromEntries(names.map((name) => [name, values.get(name) as Tensor]));
   }

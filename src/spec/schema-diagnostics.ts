@@ -1,11 +1,11 @@
 import type { ErrorObject } from 'ajv';
+import { didYouMean, suggest } from '../tensor/suggest.js';
 import { Codes } from './codes.js';
 import { describePath, describeValue, listWords, yamlFlow } from './describe.js';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import type { DocumentLocator } from './locate.js';
 import type { SpecPath } from './located.js';
 import { specSchema } from './schema.js';
-import { didYouMean, suggest } from './suggest.js';
 
 type SchemaObject = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import {
   normalizeAxis,
   productOf,
   sumOf,
-} from '../../src/compiler/dims.js';
+} from '../../src/opdefs/dims.js';
 
 describe('symbolic dims', () => {
   it('multiplies into a canonical product (coefficient first, symbols sorted)', () => {

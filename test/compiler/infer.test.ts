@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Dim } from '../../src/compiler/dims.js';
 import type { AttrValue } from '../../src/compiler/graph.js';
 import { inferNode, inferShapes } from '../../src/compiler/infer.js';
 import { findOp } from '../../src/compiler/op-catalog.js';
-import { ShapeIssue, type ValueInfo } from '../../src/compiler/shape-issue.js';
+import type { Dim } from '../../src/opdefs/dims.js';
+import { ShapeIssue, type ValueInfo } from '../../src/opdefs/shape-issue.js';
 
 const f = (...shape: Dim[]): ValueInfo => ({ shape, dtype: 'float32' });
 const i32 = (...shape: Dim[]): ValueInfo => ({ shape, dtype: 'int32' });
@@ -220,7 +220,13 @@ describe('every mismatch kind', () => {
       'MS304',
       'reshape cannot turn [batch, 4] (4*batch elements) into [8, 4] (32 elements)',
     ],
-    ['flatten', [f(5)], {}, 'MS303', 'flatten: start_axis=1 is out of range for a 1-D tensor [5]'],
+    [
+      'flatten',
+      [f(5)],
+      {},
+      'MS303',
+      'flatten: start_axis=1 is out of range for the 1-D tensor [5] (flatten keeps axis 0 as the batch axis; pass start_axis=0, startAxis: 0 in the Tensor API, to flatten everything)',
+    ],
     [
       'flatten',
       [f(2, 3, 4)],
@@ -233,21 +239,21 @@ describe('every mismatch kind', () => {
       [f('batch', 2), f('batch', 3, 1)],
       { axis: 1 },
       'MS305',
-      'concat along axis 1: [batch, 3, 1] does not fit [batch, 2] (all axes but the concat axis must agree)',
+      'concat along axis 1: tensor 1 of shape [batch, 3, 1] does not fit tensor 0 of shape [batch, 2] (all axes but the concat axis must agree)',
     ],
     [
       'concat',
       [f(2, 3), f(2, 4)],
       {},
       'MS305',
-      'concat along axis 0: [2, 4] does not fit [2, 3] (all axes but the concat axis must agree)',
+      'concat along axis 0: tensor 1 of shape [2, 4] does not fit tensor 0 of shape [2, 3] (all axes but the concat axis must agree)',
     ],
     [
       'concat',
       [f('batch', 3), f('n', 3)],
       { axis: 1 },
       'MS310',
-      'concat along axis 1: [n, 3] does not fit [batch, 3] (all axes but the concat axis must agree) (n vs batch cannot be proven equal)',
+      'concat along axis 1: tensor 1 of shape [n, 3] does not fit tensor 0 of shape [batch, 3] (all axes but the concat axis must agree) (n vs batch cannot be proven equal)',
     ],
     [
       'sum',

@@ -82,7 +82,7 @@ loss: nll_loss(logits, y)
       ['layers.4', 'linear', {}],
       ['logits', 'log_softmax', { axis: 1 }],
       ['probs', 'softmax', { axis: -1 }],
-      ['loss', 'nll_loss', {}],
+      ['loss', 'nll_loss', { reduction: 'mean' }],
     ]);
     expect(g.nodes.find((n) => n.name === 'layers.1')?.inputs).toEqual([
       'layers.0',
@@ -117,32 +117,36 @@ layers: {from: z, to: x, stack: [relu]}
   });
 
   it('explains entries it cannot use', () => {
-    expect(planLayer(0, 'linear')).toMatch(/^linear needs its out features/);
+    expect(planLayer(0, 'linear')).toMatch(
+      /^linear needs its output features \(out\), e.g. '- linear: 64'/,
+    );
     expect(planLayer(0, 'conv2d')).toMatch(/^unknown layer 'conv2d'/);
     expect(planLayer(0, 'rleu')).toMatch(/did you mean 'relu'\?/);
     expect(planLayer(0, { linear: { out: 3, bias: 'yes' } })).toBe(
-      'linear bias must be true or false, got "yes"',
+      "linear: bias must be true or false, got 'yes'",
     );
     expect(planLayer(0, { linear: { out: 3, width: 2 } })).toBe(
       "linear has no setting 'width' (known: out, bias)",
     );
     expect(planLayer(0, { dropout: 1.5 })).toBe('dropout: p must be between 0 and 1, got 1.5');
     expect(planLayer(0, { relu: 2 })).toBe('relu takes no settings, got 2');
-    expect(planLayer(0, { softmax: { dim: 1 } })).toBe("softmax has no setting 'dim'");
+    expect(planLayer(0, { softmax: { dim: 1 } })).toBe(
+      "softmax has no setting 'dim'; did you mean 'axis'? (known: axis)",
+    );
     expect(planLayer(0, { relu: null, tanh: null })).toMatch(
       /^a stack entry is a layer name or one 'name: settings' pair/,
     );
-    expect(planLayer(3, { elu: { alpha: 0.5 } })).toEqual({
-      kind: 'op',
-      index: 3,
-      op: 'elu',
-      attrs: { alpha: 0.5 },
-    });
-    expect(planLayer(1, 'dropout')).toEqual({
-      kind: 'op',
-      index: 1,
-      op: 'dropout',
-      attrs: { p: 0.5 },
-    });
+    const elu = planLayer(3, { elu: { alpha: 0.5 } });
+    expect(typeof elu !== 'string' && [elu.index, elu.op.name, elu.args]).toEqual([
+      3,
+      'elu',
+      { alpha: 0.5 },
+    ]);
+    const drop = planLayer(1, 'dropout');
+    expect(typeof drop !== 'string' && [drop.index, drop.op.name, drop.args]).toEqual([
+      1,
+      'dropout',
+      { p: 0.5 },
+    ]);
   });
 });

@@ -57,7 +57,7 @@ describe('dropout', () => {
   it('refuses p outside [0, 1]', () => {
     expect(() => dropout(ones([2]), { p: 1.5 })).toThrow(ValueError);
     expect(() => dropout(ones([2]), { p: -0.1 })).toThrow(
-      'dropout: p must be a probability in [0, 1], got -0.1',
+      'dropout: p must be between 0 and 1, got -0.1',
     );
     expect(() => dropout(ones([2]), { p: Number.NaN })).toThrow(ValueError);
   });

@@ -153,12 +153,12 @@ describe('matmul errors', () => {
         randomInput([4, 5], 1),
       );
     expect(run).toThrow(ShapeError);
-    expect(run).toThrow('matmul: shapes [2, 3] and [4, 5] do not fit (inner dims 3 and 4)');
+    expect(run).toThrow('matmul shapes do not fit: [2, 3] @ [4, 5] (inner dims 3 and 4 differ)');
   });
 
   it('reports batch dims that do not broadcast', () => {
     expect(() => matmul(randomInput([2, 3, 4], 1), randomInput([3, 4, 5], 2))).toThrow(
-      /matmul: shapes \[2, 3, 4\] and \[3, 4, 5\] .*batch dims \[2\] and \[3\]/,
+      /matmul batch dims do not broadcast: \[2, 3, 4\] @ \[3, 4, 5\] \(2 vs 3 differ\)/,
     );
   });
 
@@ -220,12 +220,14 @@ describe('linear', () => {
   it('rejects shapes that do not fit, naming them', () => {
     expect(() => linear(randomInput([2, 4], 1), w())).toThrow(ShapeError);
     expect(() => linear(randomInput([2, 4], 1), w())).toThrow(
-      /linear: .*in features 3 .*input \[2, 4\], weight \[2, 3\]/,
+      /linear shapes do not fit: input \[2, 4\] with weight \[2, 3\] \(in features 4 and 3 differ\)/,
     );
     expect(() => linear(randomInput([2, 3], 1), w(), tensor([1, 2, 3]))).toThrow(
-      /linear: bias must have shape \[2\]/,
+      /linear needs a bias of shape \[2\] for weight \[2, 3\], got \[3\]/,
     );
-    expect(() => linear(randomInput([2, 3], 1), tensor([1, 2, 3]))).toThrow(/weight must be 2-D/);
+    expect(() => linear(randomInput([2, 3], 1), tensor([1, 2, 3]))).toThrow(
+      /linear needs a 2-D weight \[out, in\]/,
+    );
   });
 });
 

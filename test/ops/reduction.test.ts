@@ -60,9 +60,7 @@ describe('sum and mean', () => {
 
   it('refuse an axis out of range, naming the op', () => {
     expect(() => sum(m(), { axis: 2 })).toThrow(ValueError);
-    expect(() => mean(m(), { axis: -3 })).toThrow(
-      /mean: axis -3 is out of range for a tensor of rank 2/,
-    );
+    expect(() => mean(m(), { axis: -3 })).toThrow(/mean: axis=-3 is out of range for a 2-D tensor/);
     expect(() => sum(m(), { axis: 0.5 })).toThrow(/sum/);
   });
 });
@@ -146,6 +144,6 @@ describe('max and min', () => {
   it('refuse an empty axis and a bad axis', () => {
     expect(() => max(tensor([]))).toThrow(ValueError);
     expect(() => max(tensor([]))).toThrow(/max: cannot reduce an empty tensor of shape \[0\]/);
-    expect(() => min(m(), { axis: 5 })).toThrow(/min: axis 5 is out of range/);
+    expect(() => min(m(), { axis: 5 })).toThrow(/min: axis=5 is out of range/);
   });
 });

@@ -43,10 +43,10 @@ describe('reshape', () => {
   it('refuses a shape of the wrong size, naming both shapes and sizes', () => {
     expect(() => reshape(m23(), { shape: [4, 2] })).toThrow(ShapeError);
     expect(() => reshape(m23(), { shape: [4, 2] })).toThrow(
-      'reshape: cannot turn [2, 3] (6 elements) into [4, 2] (8 elements)',
+      'reshape cannot turn [2, 3] (6 elements) into [4, 2] (8 elements)',
     );
     expect(() => reshape(m23(), { shape: [4, -1] })).toThrow(
-      'reshape: cannot turn [2, 3] (6 elements) into [4, -1] (a multiple of 4 elements)',
+      'reshape cannot turn [2, 3] (6 elements) into [4, -1]: 6 is not provably a multiple of 4',
     );
     expect(() => reshape(m23(), { shape: [-1, -1] })).toThrow(/at most one -1/);
     expect(() => reshape(m23(), { shape: [-2, 3] })).toThrow(ShapeError);
@@ -84,7 +84,9 @@ describe('flatten', () => {
     expect(() => flatten(x, { startAxis: 2, endAxis: 1 })).toThrow(
       /start_axis 2 comes after end_axis 1/,
     );
-    expect(() => flatten(x, { startAxis: 3 })).toThrow(/flatten: axis 3 is out of range/);
+    expect(() => flatten(x, { startAxis: 3 })).toThrow(
+      /flatten: start_axis=3 is out of range for a 3-D tensor/,
+    );
   });
 
   it('passes the gradient back', () => {
@@ -128,10 +130,8 @@ describe('transpose and .T', () => {
 
   it('refuses fewer than 2 axes, bad axes, and .T on non-2-D', () => {
     expect(() => transpose(tensor([1, 2]))).toThrow(ShapeError);
-    expect(() => transpose(tensor([1, 2]))).toThrow(
-      'transpose: needs a tensor of at least 2 axes, got [2]',
-    );
-    expect(() => transpose(m23(), { axis0: 2 })).toThrow(/transpose: axis 2 is out of range/);
+    expect(() => transpose(tensor([1, 2]))).toThrow('transpose needs at least 2 axes, got [2]');
+    expect(() => transpose(m23(), { axis0: 2 })).toThrow(/transpose: axis0=2 is out of range/);
     expect(() => arange(8).reshape({ shape: [2, 2, 2] }).T).toThrow(
       /\.T is for 2-D tensors, got \[2, 2, 2\]/,
     );
@@ -172,8 +172,10 @@ describe('concat', () => {
     );
     expect(() => concat([m23(), tensor([1, 2, 3])])).toThrow(/tensor 1 of shape \[3\]/);
     expect(() => concat([])).toThrow(ValueError);
-    expect(() => concat([tensor(1), tensor(2)])).toThrow(/scalars/);
-    expect(() => concat([m23()], { axis: 2 })).toThrow(/concat: axis 2 is out of range/);
+    expect(() => concat([tensor(1), tensor(2)])).toThrow(
+      /concat needs tensors of at least 1 axis, got \[\]/,
+    );
+    expect(() => concat([m23()], { axis: 2 })).toThrow(/concat: axis=2 is out of range/);
   });
 
   it('splits the gradient back to each input', () => {
@@ -224,10 +226,10 @@ describe('slice', () => {
 
   it('refuses a step below 1, non-integer bounds, scalars and bad axes', () => {
     expect(() => slice(v(), { step: 0 })).toThrow(ValueError);
-    expect(() => slice(v(), { step: -1 })).toThrow(/slice: step must be an integer >= 1, got -1/);
-    expect(() => slice(v(), { start: 0.5 })).toThrow(/slice: start and end must be integers/);
+    expect(() => slice(v(), { step: -1 })).toThrow(/slice: step must be at least 1, got -1/);
+    expect(() => slice(v(), { start: 0.5 })).toThrow(/slice: start must be an integer, got 0.5/);
     expect(() => slice(tensor(1))).toThrow(ShapeError);
-    expect(() => slice(m23(), { axis: 2 })).toThrow(/slice: axis 2 is out of range/);
+    expect(() => slice(m23(), { axis: 2 })).toThrow(/slice: axis=2 is out of range/);
   });
 
   it('scatters the gradient back, zero elsewhere', () => {

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Dim } from '../../src/compiler/dims.js';
 import type { AttrValue } from '../../src/compiler/graph.js';
 import { inferNode } from '../../src/compiler/infer.js';
 import { findOp } from '../../src/compiler/op-catalog.js';
-import { ShapeIssue, type ValueInfo } from '../../src/compiler/shape-issue.js';
 import { compileFile, compileSpec, type Model, type Tensor, zeros } from '../../src/index.js';
+import type { Dim } from '../../src/opdefs/dims.js';
+import { ShapeIssue, type ValueInfo } from '../../src/opdefs/shape-issue.js';
 
 // Shape inference checked two ways: a table of the cases test/compiler/infer.test.ts leaves out
 // (symbolic dims, broadcasting, batched matmul, the remaining mismatch kinds), and against the

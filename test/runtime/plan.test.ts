@@ -122,14 +122,17 @@ describe('plan integration through the public API', () => {
     expect(leaves).toEqual(Array(4).fill('AccumulateGrad'));
   });
 
-  it('falls back to the interpreter for an op the planner does not take', () => {
+  it('runs every op inside the plan, with the numbers of the interpreter', () => {
     const spec = head(
       '  o: linear(concat([x @ W, x @ W], axis=1), concat([V, V], axis=1), c)',
       'cross_entropy(o, y)',
     );
     const model = compileSpec(spec, { seed: 1 });
-    const loss = model.loss(randomInputs(model, 4, new Rng(2)));
-    expect(loss.gradFn?.name).toBe('CrossEntropyBackward');
+    const inputs = randomInputs(model, 4, new Rng(2));
+    const planned = model.loss(inputs);
+    expect(planned.gradFn?.name).toBe('CompiledGraphBackward');
+    const interpreted = compileSpec(spec, { seed: 1, plan: false }).loss(inputs);
+    expect(planned.item()).toBe(interpreted.item());
   });
 
   it('falls back for per-op gradients: usePlan(false), plan: false, an input that requires grad', () => {

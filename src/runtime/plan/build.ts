@@ -1,10 +1,15 @@
 import type { GraphInput, GraphNode } from '../../compiler/graph.js';
 import { kernelFloat32, kernelInt32 } from '../../kernels/buffers.js';
-import { concreteShape } from './dims.js';
-import { type FusedActivation, linearForward } from './linear-steps.js';
+import { opDef } from '../../opdefs/index.js';
+import { type LinearLayout, linearThen } from '../../opdefs/linear.js';
+import { ShapeIssue } from '../../opdefs/shape-issue.js';
+import type { Attrs, BackwardCall, ForwardCall, OpDef } from '../../opdefs/types.js';
+import { runtimeError } from '../../ops/apply.js';
+import { allocate, type DType, type Storage } from '../../tensor/dtype.js';
+import { fusedPairs } from './fusion.js';
+import { gradTarget } from './grad-write.js';
 import type { Plan } from './plan.js';
-import { stepBuilderFor } from './support.js';
-import type { Buffer, NodeEnv, PlanContext, Step } from './types.js';
+import type { PlanContext, Step } from './types.js';
 
 /** What the planner needs to know about a model and a request (built once per set of names). */
 export interface PlanRequest {
@@ -19,135 +24,167 @@ export interface PlanRequest {
   params: ReadonlyMap<string, { storage: Float32Array; shape: readonly number[] }>;
   /** The parameters that require grad. */
   gradParams: ReadonlySet<string>;
-  /** Scalar constants of the graph (name -> value). */
-  constants: ReadonlyMap<string, number>;
+  /** Scalar constants of the graph (name -> value and dtype). */
+  constants: ReadonlyMap<string, { value: number; dtype: DType }>;
   /** The symbolic dims of the inputs, in a fixed order. */
   symbols: readonly string[];
   context: PlanContext;
 }
 
-export type PlanResult = { plan: Plan } | { reason: string };
-
 interface Value {
-  buffer: Buffer;
+  buffer: Storage;
   shape: readonly number[];
-  dtype: 'float32' | 'int32';
+  dtype: DType;
 }
 
-const FUSABLE: readonly string[] = ['relu', 'tanh', 'sigmoid'];
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** A buffer kernels read and write every step: resident in wasm memory where that pays. */
+function kernelBuffer(dtype: DType, size: number): Storage {
+  if (dtype === 'float32') return kernelFloat32(size);
+  if (dtype === 'int32') return kernelInt32(size);
+  return allocate(dtype, size);
+}
+
+/** Scratch buffers of one node, made at plan time and kept for every step. */
+function scratchOf(outDtype: DType): ForwardCall['scratch'] {
+  const buffers = new Map<string, Storage>();
+  return (key, size, dtype = outDtype) => {
+    let buffer = buffers.get(key);
+    if (buffer === undefined) {
+      buffer = kernelBuffer(dtype, size);
+      buffers.set(key, buffer);
+    }
+    return buffer;
+  };
+}
+
 /**
- * Builds the plan of `request` for symbolic dims of sizes `sizes`, or says which node it cannot
- * plan. A linear layer whose only use is a relu/tanh/sigmoid runs as one step writing the
- * activation's buffer (the pre-activation is never stored; its gradient still is).
+ * Builds the plan of `request` for symbolic dims of sizes `sizes`: a buffer per value and per
+ * gradient, allocated once, and per node the op definition's own forward and backward on them
+ * (so plan and interpreter run the same kernels and agree bit for bit). Every node's shape is
+ * inferred again by the same rule, on the concrete sizes, and a rule's finding is thrown as the
+ * interpreter would throw it. Fusions (fusion.ts) save a pass where a pair of ops allows it.
  */
-export function planGraph(request: PlanRequest, sizes: readonly number[]): PlanResult {
+export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan {
   const bindings = new Map(request.symbols.map((s, i) => [s, sizes[i]]));
   const values = new Map<string, Value>();
-  const inputs: { name: string; buffer: Buffer }[] = [];
+  const inputs: { name: string; buffer: Storage }[] = [];
   for (const input of request.inputs) {
-    const shape = concreteShape(input.shape, bindings);
-    if (shape === null) return { reason: `input '${input.name}' has a derived dim` };
-    const size = sizeOf(shape);
-    const buffer = input.dtype === 'int32' ? kernelInt32(size) : kernelFloat32(size);
+    const shape = input.shape.map((d) => (typeof d === 'number' ? d : (bindings.get(d) as number)));
+    const buffer = kernelBuffer(input.dtype, sizeOf(shape));
     values.set(input.name, { buffer, shape, dtype: input.dtype });
     inputs.push({ name: input.name, buffer });
   }
   for (const [name, p] of request.params) {
     values.set(name, { buffer: p.storage, shape: p.shape, dtype: 'float32' });
   }
-  for (const [name, value] of request.constants) {
-    values.set(name, { buffer: Float32Array.of(value), shape: [], dtype: 'float32' });
+  for (const [name, c] of request.constants) {
+    const buffer = allocate(c.dtype, 1);
+    buffer[0] = c.value;
+    values.set(name, { buffer, shape: [], dtype: c.dtype });
   }
 
-  const uses = new Map<string, number>();
-  const consumer = new Map<string, GraphNode>();
+  const pairs = fusedPairs(request.nodes, request.names);
+  const fusedLinears = new Set([...pairs.values()].map((n) => n.name));
+  const defs = new Map<GraphNode, OpDef>();
   for (const node of request.nodes) {
-    for (const input of node.inputs) {
-      uses.set(input, (uses.get(input) ?? 0) + 1);
-      consumer.set(input, node);
+    const def = opDef(node.op) as OpDef;
+    defs.set(node, def);
+    const operands = node.inputs.map((name) => values.get(name) as Value);
+    let info: ReturnType<OpDef['infer']>;
+    try {
+      info = def.infer(
+        operands.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
+        node.attrs,
+        'run',
+      );
+    } catch (error) {
+      throw error instanceof ShapeIssue ? runtimeError(error) : error;
     }
-  }
-  for (const name of request.names) uses.set(name, (uses.get(name) ?? 0) + 1);
-  const fusedInto = new Map<string, GraphNode>();
-  for (const node of request.nodes) {
-    const next = consumer.get(node.name);
-    if (node.op === 'linear' && uses.get(node.name) === 1 && next && FUSABLE.includes(next.op)) {
-      fusedInto.set(node.name, next);
-    }
-  }
-
-  for (const node of request.nodes) {
-    const shape = concreteShape(node.shape, bindings);
-    if (shape === null) return { reason: `node '${node.name}' has a derived dim` };
-    const size = fusedInto.has(node.name) ? 0 : sizeOf(shape);
-    const buffer = node.dtype === 'int32' ? kernelInt32(size) : kernelFloat32(size);
-    values.set(node.name, { buffer, shape, dtype: node.dtype as 'float32' | 'int32' });
+    const shape = info.shape as number[];
+    // A fused linear writes straight into its activation's buffer: its own is never filled.
+    const size = fusedLinears.has(node.name) ? 0 : sizeOf(shape);
+    values.set(node.name, { buffer: kernelBuffer(info.dtype, size), shape, dtype: info.dtype });
   }
 
   const grads = gradientBuffers(request, values);
   const accumulate = accumulateFlags(request.nodes, grads);
   const forward: Step[] = [];
   const backwardByNode: Step[][] = [];
+  const calls = new Map<string, ForwardCall>();
   let drawsRandom = false;
   for (const node of request.nodes) {
+    const def = defs.get(node) as OpDef;
     const operands = node.inputs.map((name) => values.get(name) as Value);
     const value = values.get(node.name) as Value;
-    const builder = stepBuilderFor(node, operands, value.shape);
-    if (builder === null) {
-      const shapes = operands.map((o) => `[${o.shape.join(', ')}] ${o.dtype}`).join(', ');
-      return { reason: `node '${node.name}': the planner does not take ${node.op}(${shapes})` };
+    const shapes = operands.map((o) => o.shape);
+    let prepared: unknown;
+    try {
+      prepared = def.prepare?.(shapes, value.shape, node.attrs);
+    } catch (error) {
+      throw error instanceof ShapeIssue ? runtimeError(error) : error;
     }
-    const env: NodeEnv = {
-      node,
-      shape: value.shape,
-      inShapes: operands.map((o) => o.shape),
+    const call: ForwardCall = {
       inputs: operands.map((o) => o.buffer),
+      shapes,
       out: value.buffer,
-      outGrad: grads.get(node.name) ?? null,
-      inGrads: node.inputs.map((name) => grads.get(name) ?? null),
-      accumulate: accumulate.get(node) ?? [],
+      shape: value.shape,
+      attrs: node.attrs,
+      prepared,
       context: request.context,
-      scratch: kernelFloat32,
+      scratch: scratchOf(value.dtype),
     };
-    const steps = builder(env);
-    const fused = fusedInto.get(node.name);
-    if (fused) {
-      const target = values.get(fused.name) as Value;
-      forward.push(linearForward(env, target.buffer as Float32Array, fused.op as FusedActivation));
-    } else if (!isFusedActivation(node, fusedInto)) {
-      forward.push(...steps.forward);
+    calls.set(node.name, call);
+    const linear = pairs.get(node.name);
+    if (linear) {
+      const linearCall = calls.get(linear.name) as ForwardCall<Attrs, LinearLayout>;
+      forward.push(linearThen(linearCall, def, call));
+    } else if (!fusedLinears.has(node.name)) {
+      forward.push(() => def.forward(call));
     }
-    backwardByNode.push(steps.backward);
-    if (node.op === 'dropout') drawsRandom = true;
+    if (def.uses?.includes('rng')) drawsRandom = true;
+    const g = grads.get(node.name);
+    if (g === undefined || def.backward === undefined) {
+      backwardByNode.push([]);
+      continue;
+    }
+    const targets = node.inputs.map((name, i) => {
+      const grad = grads.get(name);
+      return grad === undefined
+        ? null
+        : gradTarget(grad, accumulate.get(node)?.[i] ?? false, kernelFloat32);
+    });
+    const backwardCall: BackwardCall = {
+      ...call,
+      grad: g,
+      grads: targets.map((t) => t?.dst ?? null),
+    };
+    const backward = def.backward;
+    backwardByNode.push([
+      () => {
+        backward.call(def, backwardCall);
+        for (const t of targets) t?.finish();
+      },
+    ]);
   }
   const lossGrad = request.loss === null ? null : (grads.get(request.loss) ?? null);
-  if (lossGrad !== null && lossGrad.length !== 1) {
-    return { reason: `the loss '${request.loss}' is not a scalar` };
-  }
   const paramGrads = [...request.params.keys()]
     .filter((name) => grads.has(name))
     .map((name) => ({ name, grad: grads.get(name) as Float32Array }));
   return {
-    plan: {
-      sizes: [...sizes],
-      inputs,
-      forward,
-      backward: lossGrad === null ? [] : backwardByNode.reverse().flat(),
-      lossGrad,
-      outputs: request.names.map((name) => {
-        const v = values.get(name) as Value;
-        return { name, buffer: v.buffer, shape: v.shape };
-      }),
-      paramGrads,
-      drawsRandom,
-    },
+    sizes: [...sizes],
+    inputs,
+    forward,
+    backward: lossGrad === null ? [] : backwardByNode.reverse().flat(),
+    lossGrad,
+    outputs: request.names.map((name) => {
+      const v = values.get(name) as Value;
+      return { name, buffer: v.buffer, shape: v.shape };
+    }),
+    paramGrads,
+    drawsRandom,
   };
-}
-
-function isFusedActivation(node: GraphNode, fusedInto: ReadonlyMap<string, GraphNode>): boolean {
-  return fusedInto.get(node.inputs[0]) === node;
 }
 
 /**

@@ -2,6 +2,7 @@ import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { type BackwardRule, record } from '../../autograd/node.js';
 import type { Graph, GraphInput, GraphNode } from '../../compiler/graph.js';
 import type { Parameter } from '../../nn/parameter.js';
+import type { DType } from '../../tensor/dtype.js';
 import type { Rng } from '../../tensor/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { bindInputs, type InputValue } from '../bind-inputs.js';
@@ -22,7 +23,7 @@ export interface PlanHost {
 /** A plan with what running it needs beyond buffers: its tensors and its run counter. */
 interface PlanSlot {
   sizes: readonly number[];
-  plan: Plan | null;
+  plan: Plan;
   /** The parameters backward fills (the recorded node's inputs) and their gradient tensors. */
   params: Parameter[];
   grads: Tensor[];
@@ -43,9 +44,9 @@ type Inputs = Readonly<Record<string, InputValue>>;
 
 /**
  * Runs a model's requests through static plans (see build.ts), caching one plan per set of
- * names and per binding of the symbolic dims. `run` returns null when the request must go to
- * the interpreter: an op or layout the planner does not take, a float64 or grad-requiring
- * input, or per-op gradients wanted (grad recording on and no loss requested).
+ * names and per binding of the symbolic dims. `run` returns null when the request asks for
+ * what only the interpreter gives: float64 or grad-requiring inputs, or per-op gradients
+ * (grad recording on and no loss requested).
  */
 export class PlanRunner {
   private readonly entries = new Map<string, Entry | null>();
@@ -82,7 +83,6 @@ export class PlanRunner {
     if (inputs === null) return null;
     const slot = this.slotFor(entry);
     const plan = slot.plan;
-    if (plan === null) return null;
     const training = this.host.training;
     const rngState = recording && plan.drawsRandom && training ? this.host.rng.getState() : null;
     // Bumped first: if a step throws half-way, older nodes must not trust the buffers either.
@@ -166,8 +166,9 @@ export class PlanRunner {
     schedule: { nodes: readonly GraphNode[]; inputs: ReadonlySet<string> },
   ): Entry | null {
     const { graph, params, constants } = this.host;
-    const constantValues = new Map<string, number>();
-    for (const [name, t] of constants) constantValues.set(name, t.storage[0]);
+    const constantValues = new Map<string, { value: number; dtype: DType }>();
+    for (const [name, t] of constants)
+      constantValues.set(name, { value: t.storage[0], dtype: t.dtype });
     const paramInfo = new Map<string, { storage: Float32Array; shape: readonly number[] }>();
     for (const [name, p] of params) {
       if (!(p.storage instanceof Float32Array)) return null;
@@ -208,16 +209,13 @@ export class PlanRunner {
       for (let i = 0; i < sizes.length; i++) if (slot.sizes[i] !== sizes[i]) same = false;
       if (same) return slot;
     }
-    const result = planGraph(entry.request, sizes);
-    const plan = 'plan' in result ? result.plan : null;
-    const params = (plan?.paramGrads ?? []).map(
-      ({ name }) => this.host.params.get(name) as Parameter,
-    );
+    const plan = planGraph(entry.request, sizes);
+    const params = plan.paramGrads.map(({ name }) => this.host.params.get(name) as Parameter);
     const slot: PlanSlot = {
       sizes: [...sizes],
       plan,
       params,
-      grads: (plan?.paramGrads ?? []).map(({ grad }, i) => new Tensor(grad, params[i].shape)),
+      grads: plan.paramGrads.map(({ grad }, i) => new Tensor(grad, params[i].shape)),
       generation: 0,
     };
     entry.slots.push(slot);

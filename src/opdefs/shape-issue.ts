@@ -1,21 +1,19 @@
-import type { DTypeName } from '../spec/types.js';
-import type { Dim } from './dims.js';
+import type { ValueInfo } from './types.js';
 
-/** The type and size of one value of the graph, as inference knows it. */
-export interface ValueInfo {
-  shape: Dim[];
-  dtype: DTypeName;
-}
+export type { ValueInfo };
 
 /**
  * Why an op cannot take its operands. `operand` (0-based, in operand order) says which operand
- * is at fault when one is; otherwise the whole call is.
+ * is at fault when one is; otherwise the whole call is. `outOfRange` marks a value outside its
+ * range (an axis, an index, an attribute) rather than shapes that do not fit: at run time the
+ * one is a ValueError, the other a ShapeError.
  */
 export class ShapeIssue extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly operand?: number,
+    readonly outOfRange = code === 'MS209',
   ) {
     super(message);
     this.name = 'ShapeIssue';

@@ -1,4 +1,4 @@
-import type { DTypeName } from '../spec/types.js';
+import { type DType, promote } from '../tensor/dtype.js';
 import {
   broadcastShapes,
   type Dim,
@@ -8,12 +8,10 @@ import {
   productOf,
   sumOf,
 } from './dims.js';
-import type { AttrValue } from './graph.js';
-import { CODES, ShapeIssue, type ValueInfo } from './shape-issue.js';
+import { CODES, ShapeIssue } from './shape-issue.js';
+import type { Attrs, AttrValue, InferMode, ValueInfo } from './types.js';
 
 /** Shape and dtype rules shared by the ops of the catalogue. Each throws a ShapeIssue. */
-
-export type Attrs = Readonly<Record<string, AttrValue>>;
 
 function mismatchCode(a: Dim, b: Dim, otherwise: string): string {
   return typeof a === 'string' || typeof b === 'string' ? CODES.symbolic : otherwise;
@@ -23,13 +21,20 @@ function unprovable(a: Dim, b: Dim): string {
   return typeof a === 'string' || typeof b === 'string' ? ' cannot be proven equal' : ' differ';
 }
 
-export function requireFloat(
+const isFloat = (dtype: DType) => dtype === 'float32' || dtype === 'float64';
+
+/**
+ * The dtype of an op whose result is float (exp, div, matmul, losses). Compiling, each operand
+ * listed in `names` must already be float32; at run time ints become float32 and floats promote.
+ */
+export function floatDtype(
   op: string,
   args: readonly ValueInfo[],
   names: readonly string[],
-): void {
+  mode: InferMode,
+): DType {
   args.forEach((arg, i) => {
-    if (arg.dtype !== 'float32') {
+    if (mode === 'compile' && arg.dtype !== 'float32') {
       throw new ShapeIssue(
         CODES.dtype,
         `${op} needs a float32 ${names[i] ?? 'operand'}, got ${arg.dtype} ${formatShape(arg.shape)}`,
@@ -37,19 +42,36 @@ export function requireFloat(
       );
     }
   });
+  const dtype = args.map((a) => a.dtype).reduce(promote);
+  return isFloat(dtype) ? dtype : 'float32';
 }
 
-export function sameDtype(op: string, args: readonly ValueInfo[]): DTypeName {
+/**
+ * The dtype of an op that keeps its operands' dtype (add, concat, relu): compiling, all must
+ * agree; at run time they promote (int32 < float32 < float64).
+ */
+export function commonDtype(op: string, args: readonly ValueInfo[], mode: InferMode): DType {
   const first = args[0].dtype;
   const other = args.findIndex((a) => a.dtype !== first);
-  if (other >= 0) {
+  if (other >= 0 && mode === 'compile') {
     throw new ShapeIssue(
       CODES.dtype,
       `${op} mixes ${first} and ${args[other].dtype} operands (no implicit casts; declare the input as float32)`,
       other,
     );
   }
-  return first;
+  return args.map((a) => a.dtype).reduce(promote);
+}
+
+/** An operand that must hold integers (class indices, token ids). */
+export function requireInt(op: string, arg: ValueInfo, what: string, operand: number): void {
+  if (arg.dtype !== 'int32') {
+    throw new ShapeIssue(
+      CODES.dtype,
+      `${op} needs int32 ${what}, got ${arg.dtype} ${formatShape(arg.shape)} (declare the input with dtype: int32)`,
+      operand,
+    );
+  }
 }
 
 export function broadcast(op: string, a: ValueInfo, b: ValueInfo): Dim[] {
@@ -71,6 +93,7 @@ export function axisOf(op: string, name: string, axis: number, x: ValueInfo, ope
       CODES.axis,
       `${op}: ${name}=${axis} is out of range for a ${x.shape.length}-D tensor ${formatShape(x.shape)}`,
       operand,
+      true,
     );
   }
   return n;
@@ -192,6 +215,14 @@ export function reshapeShape(x: ValueInfo, attrs: Attrs): Dim[] {
 
 export function flattenShape(x: ValueInfo, attrs: Attrs): Dim[] {
   if (x.shape.length === 0) return [1];
+  if (x.shape.length === 1 && attrs.start_axis === 1) {
+    throw new ShapeIssue(
+      CODES.axis,
+      `flatten: start_axis=1 is out of range for the 1-D tensor ${formatShape(x.shape)} (flatten keeps axis 0 as the batch axis; pass start_axis=0, startAxis: 0 in the Tensor API, to flatten everything)`,
+      0,
+      true,
+    );
+  }
   const start = axisOf('flatten', 'start_axis', attrs.start_axis as number, x);
   const end = axisOf('flatten', 'end_axis', attrs.end_axis as number, x);
   if (start > end) {
@@ -234,7 +265,7 @@ export function concatShape(parts: readonly ValueInfo[], attrs: Attrs): Dim[] {
     if (diff) {
       throw new ShapeIssue(
         diff.symbolic ? CODES.symbolic : CODES.concat,
-        `concat along axis ${attrs.axis}: ${formatShape(part.shape)} does not fit ${formatShape(first.shape)} (all axes but the concat axis must agree)${diff.note}`,
+        `concat along axis ${attrs.axis}: tensor ${i} of shape ${formatShape(part.shape)} does not fit tensor 0 of shape ${formatShape(first.shape)} (all axes but the concat axis must agree)${diff.note}`,
         i,
       );
     }
@@ -280,9 +311,29 @@ export function reduceShape(op: string, x: ValueInfo, attrs: Attrs): Dim[] {
     : x.shape.filter((_, k) => k !== axis);
 }
 
-/** mse_loss and friends: input and target of one shape, both float32. */
-export function pairwiseLoss(op: string, input: ValueInfo, target: ValueInfo): Dim[] {
-  requireFloat(op, [input, target], ['input', 'target']);
+/** Shape of a loss: a scalar when reduced, else one value per element (per target for class losses). */
+function lossShape(reduction: AttrValue, perElement: readonly Dim[]): Dim[] {
+  return reduction === 'none' ? [...perElement] : [];
+}
+
+/** mse_loss and friends: input and target of one shape, both float. */
+export function pairwiseLoss(
+  op: string,
+  [input, target]: readonly ValueInfo[],
+  attrs: Attrs,
+  mode: InferMode,
+): ValueInfo {
+  // Unlike other float ops, losses refuse int32 even at run time (as torch does).
+  const dtype = floatDtype(op, [input, target], ['input', 'target'], mode);
+  [input, target].forEach((arg, i) => {
+    if (arg.dtype === 'int32') {
+      throw new ShapeIssue(
+        CODES.dtype,
+        `${op} needs a float ${i === 0 ? 'input' : 'target'}, got int32 ${formatShape(arg.shape)}`,
+        i,
+      );
+    }
+  });
   const diff = difference(input.shape, target.shape);
   if (diff) {
     throw new ShapeIssue(
@@ -291,12 +342,17 @@ export function pairwiseLoss(op: string, input: ValueInfo, target: ValueInfo): D
       1,
     );
   }
-  return [];
+  return { shape: lossShape(attrs.reduction, input.shape), dtype };
 }
 
 /** cross_entropy / nll_loss: scores [N, C, ...] or [C], int32 class indices [N, ...] or []. */
-export function classLoss(op: string, input: ValueInfo, target: ValueInfo): Dim[] {
-  requireFloat(op, [input], ['input']);
+export function classLoss(
+  op: string,
+  [input, target]: readonly ValueInfo[],
+  attrs: Attrs,
+  mode: InferMode,
+): ValueInfo {
+  const dtype = floatDtype(op, [input], ['input'], mode);
   requireRank(op, input, 1, 'scores of shape [N, C] or [C]');
   if (target.dtype !== 'int32') {
     throw new ShapeIssue(
@@ -314,5 +370,5 @@ export function classLoss(op: string, input: ValueInfo, target: ValueInfo): Dim[
       1,
     );
   }
-  return [];
+  return { shape: lossShape(attrs.reduction, target.shape), dtype };
 }

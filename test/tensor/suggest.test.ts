@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, editDistance, suggest } from '../../src/spec/suggest.js';
+import { didYouMean, editDistance, suggest } from '../../src/tensor/suggest.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and swaps as one edit each', () => {

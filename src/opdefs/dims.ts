@@ -1,6 +1,5 @@
-import type { Dim } from '../spec/types.js';
-
-export type { Dim };
+/** A size: a number, or a symbol bound at run time (`batch`), or a size derived from symbols. */
+export type Dim = number | string;
 
 /**
  * Symbolic dims: a string dim is a symbol bound at run time (`batch`), or a derived size the

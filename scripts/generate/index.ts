@@ -1,0 +1,25 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderOpsApi } from './ops-api.js';
+
+/** Every generated file: its path from the repository root, and its content now. */
+export function generatedFiles(): { path: string; content: string }[] {
+  return [{ path: 'src/ops/generated.ts', content: renderOpsApi() }];
+}
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const { path, content } of generatedFiles()) {
+    const file = join(ROOT, path);
+    let before = '';
+    try {
+      before = readFileSync(file, 'utf8');
+    } catch {}
+    if (before !== content) {
+      writeFileSync(file, content);
+      console.log(`wrote ${path}`);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
+import concat from './concat.js';
+import dropout from './dropout.js';
+import { ELEMENTWISE_OPS } from './elementwise.js';
+import { MAX, MIN } from './extrema.js';
+import flatten from './flatten.js';
+import { CONSTANT, IDENTITY } from './graph-ops.js';
+import index from './index-op.js';
+import linear from './linear.js';
+import matmul from './matmul.js';
+import { POINTWISE_LOSSES } from './pointwise-loss.js';
+import reshape from './reshape.js';
+import slice from './slice.js';
+import { LOG_SOFTMAX, SOFTMAX } from './softmax.js';
+import { MEAN, SUM } from './sum-mean.js';
+import transpose from './transpose.js';
+import type { OpDef } from './types.js';
+
+/** Every op, in the order of the reference (docs/ops.md): by family, then as listed. */
+export const OP_DEFS: readonly OpDef[] = [
+  ...ELEMENTWISE_OPS,
+  matmul,
+  linear,
+  transpose,
+  reshape,
+  flatten,
+  concat,
+  slice,
+  index,
+  SUM,
+  MEAN,
+  MAX,
+  MIN,
+  SOFTMAX,
+  LOG_SOFTMAX,
+  dropout,
+  ...POINTWISE_LOSSES,
+  CROSS_ENTROPY,
+  NLL_LOSS,
+  IDENTITY,
+  CONSTANT,
+] as readonly OpDef[];
+
+const BY_NAME: ReadonlyMap<string, OpDef> = new Map(OP_DEFS.map((def) => [def.name, def]));
+
+/** Any op a graph node may have, by its snake_case name. */
+export function opDef(name: string): OpDef | undefined {
+  return BY_NAME.get(name);
+}
+
+/** The ops a spec expression may call (the IR's own, constant and identity, aside). */
+export const SPEC_OPS: readonly OpDef[] = OP_DEFS.filter((def) => def.family !== 'graph');
+
+export type { OpDef } from './types.js';

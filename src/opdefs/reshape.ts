@@ -1,0 +1,18 @@
+import { ints } from './attrs.js';
+import { defineOp } from './define.js';
+import { reshapeShape } from './shape-rules.js';
+
+export default defineOp({
+  name: 'reshape',
+  family: 'shape',
+  doc: 'the same elements in a new shape; one dim may be -1 (inferred), and symbols such as batch may appear',
+  operands: ['input'],
+  attrs: { shape: ints(undefined, 'the new shape') },
+  infer: ([x], attrs) => ({ shape: reshapeShape(x, attrs), dtype: x.dtype }),
+  // The same numbers in row-major order: forward and backward are copies.
+  forward: ({ inputs: [x], out }) => out.set(x),
+  backward: ({ grad, grads: [gx] }) => gx?.set(grad),
+  saves: [],
+  torch: 'torch.reshape(input, shape)',
+  onnx: 'Reshape',
+});

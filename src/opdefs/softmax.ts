@@ -1,0 +1,42 @@
+import { logSoftmaxBackward, softmaxAxis, softmaxBackward } from '../kernels/softmax.js';
+import { int } from './attrs.js';
+import { defineOp } from './define.js';
+import { axisOf, floatDtype } from './shape-rules.js';
+import type { OpDef } from './types.js';
+
+type SoftmaxAttrs = { axis: number };
+/** A scalar is softmaxed as a one-element vector (torch allows dim 0 / -1 on 0-d tensors). */
+type SoftmaxLayout = { dims: number[]; axis: number };
+
+function softmaxLike(name: 'softmax' | 'log_softmax'): OpDef<SoftmaxAttrs, SoftmaxLayout> {
+  const log = name === 'log_softmax';
+  return defineOp<SoftmaxAttrs, SoftmaxLayout>({
+    name,
+    family: 'probability',
+    doc: log
+      ? 'x − log Σ exp(x) along an axis; finite for inputs of any finite magnitude'
+      : 'exp(x) / Σ exp(x) along an axis, computed with the slice maximum subtracted',
+    operands: ['input'],
+    options: 'SoftmaxOptions',
+    attrs: { axis: int(-1, 'the axis that sums to 1 (the last by default)') },
+    infer([x], attrs, mode) {
+      axisOf(name, 'axis', attrs.axis, x);
+      return { shape: [...x.shape], dtype: floatDtype(name, [x], ['input'], mode) };
+    },
+    prepare([x], _shape, attrs) {
+      const dims = x.length === 0 ? [1] : [...x];
+      return { dims, axis: axisOf(name, 'axis', attrs.axis, { shape: dims, dtype: 'float32' }) };
+    },
+    forward: ({ inputs: [x], out, prepared: p }) => softmaxAxis(x, p.dims, p.axis, out, log),
+    backward({ grad, out, grads: [gx], prepared: p }) {
+      if (gx) (log ? logSoftmaxBackward : softmaxBackward)(grad, out, p.dims, p.axis, gx);
+    },
+    saves: ['out'],
+    torch: `F.${name}(input, axis)`,
+    onnx: log ? 'LogSoftmax' : 'Softmax',
+    module: {},
+  });
+}
+
+export const SOFTMAX = softmaxLike('softmax');
+export const LOG_SOFTMAX = softmaxLike('log_softmax');
