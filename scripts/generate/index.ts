@@ -1,11 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderOpCases } from './op-cases.js';
 import { renderOpsApi } from './ops-api.js';
 
 /** Every generated file: its path from the repository root, and its content now. */
 export function generatedFiles(): { path: string; content: string }[] {
-  return [{ path: 'src/ops/generated.ts', content: renderOpsApi() }];
+  return [
+    { path: 'src/ops/generated.ts', content: renderOpsApi() },
+    { path: 'test/fixtures/op-cases.json', content: renderOpCases() },
+  ];
 }
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -130,14 +130,43 @@ function addStorage(a: Tensor, b: Tensor): Tensor {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Reverse-mode differentiation from this tensor (see autograd/engine.ts). */
-    backward(options?: Tensor | BackwardOptions): void;
+    /**
+     * Reverse-mode differentiation from this tensor (see autograd/engine.ts), in torch's forms:
+     * `backward()`, `backward(gradient)`, `backward(undefined, { retainGraph: true })` (torch's
+     * `backward(None, retain_graph=True)`) and `backward({ gradient, retainGraph })`.
+     */
+    backward(gradient?: Tensor | BackwardOptions | null, options?: { retainGraph?: boolean }): void;
+  }
+}
+
+const OPTION_KEYS = ['gradient', 'retainGraph'];
+
+function checkOptions(options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      const hint = key === 'retain_graph' ? "; did you mean 'retainGraph'?" : '';
+      throw new AutogradError(
+        `backward(): unknown option '${key}'${hint} (known: ${allowed.join(', ')})`,
+      );
+    }
   }
 }
 
 Tensor.prototype.backward = function backwardMethod(
   this: Tensor,
-  options?: Tensor | BackwardOptions,
+  gradient?: Tensor | BackwardOptions | null,
+  options?: { retainGraph?: boolean },
 ) {
-  backward(this, options instanceof Tensor ? { gradient: options } : options);
+  if (options !== undefined) checkOptions(options, ['retainGraph']);
+  if (gradient instanceof Tensor || gradient === null || gradient === undefined) {
+    backward(this, { gradient: gradient ?? undefined, retainGraph: options?.retainGraph });
+    return;
+  }
+  checkOptions(gradient, OPTION_KEYS);
+  if (options !== undefined) {
+    throw new AutogradError(
+      'backward(): give the options once, either as backward({ gradient, retainGraph }) or as backward(gradient, { retainGraph })',
+    );
+  }
+  backward(this, gradient);
 };

@@ -3,6 +3,7 @@ import { axisSplit, sumAll } from '../kernels/reduce.js';
 import { softmaxAxis } from '../kernels/softmax.js';
 import { ValueError } from '../tensor/errors.js';
 import { defineOp } from './define.js';
+import { exact, labels, randn } from './examples.js';
 import { REDUCTION } from './pointwise-loss.js';
 import { position } from './position.js';
 import { classLoss } from './shape-rules.js';
@@ -87,6 +88,26 @@ function classLossDef(name: 'cross_entropy' | 'nll_loss'): OpDef<LossAttrs, Clas
     positional: 0,
     torch: `F.${name}(input, target, reduction=reduction)`,
     onnx: softmax ? 'SoftmaxCrossEntropyLoss' : 'NegativeLogLikelihoodLoss',
+    examples: [
+      { name: '[6,4] scores', inputs: [randn([6, 4], 2), labels([6], 4)] },
+      { name: '[1,3] scores', inputs: [randn([1, 3]), labels([1], 3)] },
+      { name: '[2,3,4] scores with [2,4] targets', inputs: [randn([2, 3, 4]), labels([2, 4], 3)] },
+      { name: '[5] scores with a scalar target', inputs: [randn([5]), labels([], 5)] },
+      {
+        name: 'reduction sum',
+        inputs: [randn([4, 3]), labels([4], 3)],
+        attrs: { reduction: 'sum' },
+      },
+      {
+        name: 'reduction none',
+        inputs: [randn([4, 3]), labels([4], 3)],
+        attrs: { reduction: 'none' },
+      },
+      {
+        name: 'magnitude 1000',
+        inputs: [exact([3, 3], [1000, -1000, 0, -1000, 999, 1000, 0, 1000, -1000]), labels([3], 3)],
+      },
+    ],
   });
 }
 

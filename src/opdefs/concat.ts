@@ -1,6 +1,7 @@
 import { copyAlongAxis } from '../kernels/layout.js';
 import { int } from './attrs.js';
 import { defineOp } from './define.js';
+import { constant, randn } from './examples.js';
 import { axisOf, commonDtype, concatShape } from './shape-rules.js';
 
 interface ConcatLayout {
@@ -43,4 +44,14 @@ export default defineOp<{ axis: number }, ConcatLayout>({
   saves: [],
   torch: 'torch.cat(tensors, axis)',
   onnx: 'Concat',
+  examples: [
+    { name: 'two along axis 1', inputs: [randn([2, 3]), randn([2, 4])], attrs: { axis: 1 } },
+    { name: 'three along axis 0', inputs: [randn([1, 3]), randn([2, 3]), randn([3, 3])] },
+    {
+      name: '3-D along axis -1',
+      inputs: [randn([2, 2, 1]), randn([2, 2, 3])],
+      attrs: { axis: -1 },
+    },
+    { name: 'with a constant', inputs: [randn([2, 3]), constant(randn([1, 3]))] },
+  ],
 });

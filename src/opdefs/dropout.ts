@@ -1,5 +1,6 @@
 import { float } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { floatDtype } from './shape-rules.js';
 
 /**
@@ -46,5 +47,9 @@ export default defineOp<{ p: number }>({
   saves: [],
   torch: 'F.dropout(input, p, training)',
   onnx: 'Dropout',
+  examples: [
+    { name: 'p = 0 while training is the identity', inputs: [randn([4, 5])], attrs: { p: 0 } },
+    { name: 'eval mode is the identity', inputs: [randn([4, 5])], training: false },
+  ],
   module: {},
 });

@@ -9,6 +9,7 @@ import {
 import { reluGradKernel } from '../kernels/relu-grad.js';
 import { float } from './attrs.js';
 import { defineOp } from './define.js';
+import { constant, exact, num, type OpExample, randn, uniform } from './examples.js';
 import { CODES, ShapeIssue } from './shape-issue.js';
 import { broadcast, commonDtype, floatDtype } from './shape-rules.js';
 import type { AttrDef, Attrs, OpDef, OpFamily } from './types.js';
@@ -39,6 +40,22 @@ interface UnaryRow {
   onnx?: string;
   /** A layer kind of `layers:` stacks (activations). */
   layer?: boolean;
+  examples: OpExample[];
+}
+
+/** Values of magnitude 1000, where a naive formula overflows. */
+const BIG = [1000, -1000, 0.5, 999, -999, 1000, -1000, 0];
+
+/** The broadcasts every arithmetic op is checked on. */
+function broadcastExamples(): OpExample[] {
+  return [
+    { name: 'same shape', inputs: [randn([3, 4]), randn([3, 4])] },
+    { name: 'broadcast [3,1] with [4]', inputs: [randn([3, 1]), randn([4])] },
+    { name: 'broadcast [2,1,3] with [4,1]', inputs: [randn([2, 1, 3]), randn([4, 1])] },
+    { name: 'tensor and number', inputs: [randn([2, 3]), num(2.5)] },
+    { name: 'scalar tensor and [2,3]', inputs: [randn([]), randn([2, 3])] },
+    { name: 'with a constant', inputs: [randn([2, 3]), constant(randn([3]))] },
+  ];
 }
 
 const UNARY: readonly UnaryRow[] = [
@@ -51,6 +68,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'same',
     torch: 'torch.neg(input)',
     onnx: 'Neg',
+    examples: [{ name: '[2,3]', inputs: [randn([2, 3])] }],
   },
   {
     name: 'exp',
@@ -61,6 +79,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'torch.exp(input)',
     onnx: 'Exp',
+    examples: [{ name: '[3,4]', inputs: [randn([3, 4])] }],
   },
   {
     name: 'log',
@@ -71,6 +90,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'torch.log(input)',
     onnx: 'Log',
+    examples: [{ name: 'positive [3,4]', inputs: [uniform(0.1, 3, [3, 4])] }],
   },
   {
     name: 'sqrt',
@@ -81,6 +101,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'torch.sqrt(input)',
     onnx: 'Sqrt',
+    examples: [{ name: 'positive [3,4]', inputs: [uniform(0.1, 3, [3, 4])] }],
   },
   {
     name: 'abs',
@@ -91,6 +112,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'same',
     torch: 'torch.abs(input)',
     onnx: 'Abs',
+    examples: [{ name: '[3,4] away from 0', inputs: [randn([3, 4], 1, [0])] }],
   },
   {
     name: 'clamp',
@@ -115,6 +137,15 @@ const UNARY: readonly UnaryRow[] = [
     },
     torch: 'torch.clamp(input, min=min, max=max)',
     onnx: 'Clip',
+    examples: [
+      {
+        name: 'min and max',
+        inputs: [randn([4, 5], 1.5, [-1, 0.5])],
+        attrs: { min: -1, max: 0.5 },
+      },
+      { name: 'min only', inputs: [randn([4, 5], 1.5, [-1])], attrs: { min: -1 } },
+      { name: 'max only', inputs: [randn([4, 5], 1.5, [0.5])], attrs: { max: 0.5 } },
+    ],
   },
   {
     name: 'relu',
@@ -125,6 +156,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'same',
     torch: 'F.relu(input)',
     onnx: 'Relu',
+    examples: [{ name: '[4,5] away from 0', inputs: [randn([4, 5], 2, [0])] }],
     layer: true,
   },
   {
@@ -137,6 +169,10 @@ const UNARY: readonly UnaryRow[] = [
     attrs: { negative_slope: float(0.01, 'the slope for x ≤ 0') },
     torch: 'F.leaky_relu(input, negative_slope)',
     onnx: 'LeakyRelu',
+    examples: [
+      { name: 'default slope', inputs: [randn([4, 5], 2, [0])] },
+      { name: 'slope 0.2', inputs: [randn([4, 5], 2, [0])], attrs: { negative_slope: 0.2 } },
+    ],
     layer: true,
   },
   {
@@ -148,6 +184,10 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'torch.sigmoid(input)',
     onnx: 'Sigmoid',
+    examples: [
+      { name: '[4,5]', inputs: [randn([4, 5], 3)] },
+      { name: 'magnitude 1000', inputs: [exact([2, 4], BIG)] },
+    ],
     layer: true,
   },
   {
@@ -159,6 +199,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'torch.tanh(input)',
     onnx: 'Tanh',
+    examples: [{ name: '[4,5]', inputs: [randn([4, 5], 2)] }],
     layer: true,
   },
   {
@@ -170,6 +211,7 @@ const UNARY: readonly UnaryRow[] = [
     dtype: 'float',
     torch: 'F.gelu(input)',
     onnx: 'Gelu',
+    examples: [{ name: '[4,5]', inputs: [randn([4, 5], 2)] }],
     layer: true,
   },
   {
@@ -185,6 +227,15 @@ const UNARY: readonly UnaryRow[] = [
     },
     torch: 'F.softplus(input, beta, threshold)',
     onnx: 'Softplus',
+    examples: [
+      { name: '[4,5]', inputs: [randn([4, 5], 3)] },
+      {
+        name: 'beta 2, threshold 5',
+        inputs: [randn([3, 4], 4, [2.5, -2.5], 0.1)],
+        attrs: { beta: 2, threshold: 5 },
+      },
+      { name: 'magnitude 1000', inputs: [exact([2, 4], BIG)] },
+    ],
     layer: true,
   },
   {
@@ -197,6 +248,10 @@ const UNARY: readonly UnaryRow[] = [
     attrs: { alpha: float(1, 'α, the value approached for x → −∞ is −α') },
     torch: 'F.elu(input, alpha)',
     onnx: 'Elu',
+    examples: [
+      { name: 'default alpha', inputs: [randn([4, 5], 2, [0])] },
+      { name: 'alpha 0.5', inputs: [randn([4, 5], 2, [0])], attrs: { alpha: 0.5 } },
+    ],
     layer: true,
   },
 ];
@@ -210,6 +265,7 @@ interface BinaryRow {
   dtype: 'float' | 'same';
   torch: string;
   onnx?: string;
+  examples: OpExample[];
 }
 
 const BINARY: readonly BinaryRow[] = [
@@ -219,8 +275,9 @@ const BINARY: readonly BinaryRow[] = [
     fn: 'a + b',
     grads: ['g', 'g'],
     dtype: 'same',
-    torch: 'torch.add(input, other)',
+    torch: 'input + other',
     onnx: 'Add',
+    examples: broadcastExamples(),
   },
   {
     name: 'sub',
@@ -228,8 +285,9 @@ const BINARY: readonly BinaryRow[] = [
     fn: 'a - b',
     grads: ['g', '-g'],
     dtype: 'same',
-    torch: 'torch.sub(input, other)',
+    torch: 'input - other',
     onnx: 'Sub',
+    examples: broadcastExamples(),
   },
   {
     name: 'mul',
@@ -237,8 +295,9 @@ const BINARY: readonly BinaryRow[] = [
     fn: 'a * b',
     grads: ['g * b', 'g * a'],
     dtype: 'same',
-    torch: 'torch.mul(input, other)',
+    torch: 'input * other',
     onnx: 'Mul',
+    examples: broadcastExamples(),
   },
   {
     name: 'div',
@@ -246,8 +305,13 @@ const BINARY: readonly BinaryRow[] = [
     fn: 'a / b',
     grads: ['g / b', '-g * out / b'],
     dtype: 'float',
-    torch: 'torch.div(input, other)',
+    torch: 'input / other',
     onnx: 'Div',
+    examples: [
+      { name: 'same shape', inputs: [randn([3, 4]), randn([3, 4], 1, [0], 0.3)] },
+      { name: 'broadcast [2,3] / [3]', inputs: [randn([2, 3]), uniform(0.5, 2, [3])] },
+      { name: 'number / tensor', inputs: [num(1.5), uniform(0.5, 2, [4])] },
+    ],
   },
   {
     name: 'pow',
@@ -258,8 +322,14 @@ const BINARY: readonly BinaryRow[] = [
       'a === 0 && b >= 0 ? 0 : g * R(pow(a, b) * log(a))',
     ],
     dtype: 'float',
-    torch: 'torch.pow(input, other)',
+    torch: 'input ** other',
     onnx: 'Pow',
+    examples: [
+      { name: 'tensor ** 2', inputs: [randn([3, 4]), num(2)] },
+      { name: 'positive ** 0.5', inputs: [uniform(0.5, 2, [5]), num(0.5)] },
+      { name: 'positive ** tensor, broadcast', inputs: [uniform(0.5, 2, [2, 3]), randn([3])] },
+      { name: 'number ** tensor', inputs: [num(2), randn([4])] },
+    ],
   },
   {
     name: 'maximum',
@@ -269,6 +339,10 @@ const BINARY: readonly BinaryRow[] = [
     dtype: 'same',
     torch: 'torch.maximum(input, other)',
     onnx: 'Max',
+    examples: [
+      { name: 'same shape', inputs: [randn([3, 4]), randn([3, 4])] },
+      { name: 'broadcast [3,1] with [4]', inputs: [randn([3, 1]), randn([4])] },
+    ],
   },
   {
     name: 'minimum',
@@ -278,6 +352,10 @@ const BINARY: readonly BinaryRow[] = [
     dtype: 'same',
     torch: 'torch.minimum(input, other)',
     onnx: 'Min',
+    examples: [
+      { name: 'same shape', inputs: [randn([3, 4]), randn([3, 4])] },
+      { name: 'broadcast [2,3] with [3]', inputs: [randn([2, 3]), randn([3])] },
+    ],
   },
 ];
 
@@ -322,6 +400,7 @@ function unaryDef(row: UnaryRow): OpDef {
     torch: row.torch,
     onnx: row.onnx,
     module: row.layer ? {} : undefined,
+    examples: row.examples,
   });
 }
 
@@ -358,6 +437,7 @@ function binaryDef(row: BinaryRow): OpDef {
     ],
     torch: row.torch,
     onnx: row.onnx,
+    examples: row.examples,
   });
 }
 

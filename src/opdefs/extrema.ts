@@ -8,6 +8,7 @@ import {
 } from '../kernels/extrema.js';
 import { defineOp } from './define.js';
 import { formatShape } from './dims.js';
+import { randn } from './examples.js';
 import { CODES, ShapeIssue } from './shape-issue.js';
 import { reduceShape } from './shape-rules.js';
 import { prepareReduction, REDUCE_ATTRS, type Reduction } from './sum-mean.js';
@@ -90,6 +91,12 @@ function extreme(name: 'max' | 'min', beats: Beats): OpDef<ReduceAttrs, Reductio
     saves: [0, 'out'],
     torch: `torch.a${name}(input) if axis is None else torch.a${name}(input, axis, keepdim)`,
     onnx: name === 'max' ? 'ReduceMax' : 'ReduceMin',
+    examples: [
+      { name: 'all', inputs: [randn([3, 4, 5])] },
+      { name: 'axis 1', inputs: [randn([3, 4, 5])], attrs: { axis: 1 } },
+      { name: 'axis -1 keepdim', inputs: [randn([3, 4, 5])], attrs: { axis: -1, keepdim: true } },
+      { name: 'axis 0 of [4,2]', inputs: [randn([4, 2])], attrs: { axis: 0 } },
+    ],
   });
 }
 

@@ -1,5 +1,6 @@
 import { int } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { flattenShape } from './shape-rules.js';
 
 export default defineOp({
@@ -17,5 +18,19 @@ export default defineOp({
   saves: [],
   torch: 'torch.flatten(input, start_axis, end_axis)',
   onnx: 'Flatten',
+  examples: [
+    { name: '[2,3,4,5] default keeps the batch axis', inputs: [randn([2, 3, 4, 5])] },
+    { name: '[2,3,4] start_axis 0', inputs: [randn([2, 3, 4])], attrs: { start_axis: 0 } },
+    {
+      name: '[2,3,4,5] axes 1 to 2',
+      inputs: [randn([2, 3, 4, 5])],
+      attrs: { start_axis: 1, end_axis: 2 },
+    },
+    {
+      name: '[2,3,4,5] axes -3 to -2',
+      inputs: [randn([2, 3, 4, 5])],
+      attrs: { start_axis: -3, end_axis: -2 },
+    },
+  ],
   module: {},
 });

@@ -1,5 +1,6 @@
 import { float } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { CODES, ShapeIssue } from './shape-issue.js';
 
 // Ops only the IR makes: number literals and bare-name entries. `compile` prints them, so an op
@@ -16,6 +17,7 @@ export const IDENTITY = defineOp({
   saves: [],
   torch: 'input',
   onnx: 'Identity',
+  examples: [{ name: '[2,3]', inputs: [randn([2, 3])] }],
 });
 
 /** A scalar; its dtype is the node's own (a whole number beside an int32 tensor is int32). */
@@ -38,4 +40,5 @@ export const CONSTANT = defineOp<{ value: number }>({
   saves: [],
   torch: 'value',
   onnx: 'Constant',
+  examples: [],
 });

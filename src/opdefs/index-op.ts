@@ -2,6 +2,7 @@ import { gatherAxis, scatterPositions } from '../kernels/layout.js';
 import { int } from './attrs.js';
 import { defineOp } from './define.js';
 import { formatShape } from './dims.js';
+import { randn } from './examples.js';
 import { CODES, ShapeIssue } from './shape-issue.js';
 import { axisOf, requireRank } from './shape-rules.js';
 
@@ -42,4 +43,12 @@ export default defineOp<IndexAttrs, { axis: number; position: number[] }>({
   saves: [],
   torch: 'torch.select(input, axis, index)',
   onnx: 'Gather',
+  examples: [
+    { name: 'row 1 of [3,4]', inputs: [randn([3, 4])], attrs: { index: 1 } },
+    {
+      name: 'last of axis 1 of [2,3,4]',
+      inputs: [randn([2, 3, 4])],
+      attrs: { axis: 1, index: -1 },
+    },
+  ],
 });

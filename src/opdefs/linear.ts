@@ -2,6 +2,7 @@ import { linearForwardKernel, matmulKernel } from '../kernels/backend.js';
 import { sumAxis } from '../kernels/reduce.js';
 import { attrList, bool, int } from './attrs.js';
 import { defineOp } from './define.js';
+import { constant, randn } from './examples.js';
 import { floatDtype, linearShape } from './shape-rules.js';
 import type { Attrs, ForwardCall, OpDef } from './types.js';
 
@@ -72,6 +73,13 @@ export default defineOp<Attrs, LinearLayout>({
   saves: [0, 1],
   torch: 'F.linear(input, weight, bias)',
   onnx: 'Gemm',
+  examples: [
+    { name: '[5,4] with bias', inputs: [randn([5, 4]), randn([3, 4]), randn([3])] },
+    { name: '[5,4] without bias', inputs: [randn([5, 4]), randn([3, 4])] },
+    { name: '[2,5,4] with bias', inputs: [randn([2, 5, 4]), randn([3, 4]), randn([3])] },
+    { name: '[4] with bias', inputs: [randn([4]), randn([3, 4]), randn([3])] },
+    { name: 'a constant input', inputs: [constant(randn([5, 4])), randn([3, 4]), randn([3])] },
+  ],
   module: {
     main: 'out',
     args: attrList({

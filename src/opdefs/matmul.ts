@@ -1,6 +1,7 @@
 import { batchedMatmul } from '../kernels/batched-matmul.js';
 import type { Storage } from '../tensor/dtype.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { commonDtype, floatDtype, matmulShape } from './shape-rules.js';
 
 /** How matmul reads its operands at run time: batch dims, matrix dims. */
@@ -79,4 +80,18 @@ export default defineOp<Record<string, never>, MatmulLayout>({
   saves: [0, 1],
   torch: 'torch.matmul(input, other)',
   onnx: 'MatMul',
+  examples: [
+    { name: '[3,4] @ [4,5]', inputs: [randn([3, 4]), randn([4, 5])] },
+    { name: 'batched [2,3,4] @ [2,4,5]', inputs: [randn([2, 3, 4]), randn([2, 4, 5])] },
+    { name: 'batched [2,3,4] @ [4,5]', inputs: [randn([2, 3, 4]), randn([4, 5])] },
+    {
+      name: 'broadcast batch [2,1,3,4] @ [3,4,2]',
+      inputs: [randn([2, 1, 3, 4]), randn([3, 4, 2])],
+    },
+    { name: '[4] @ [4,3]', inputs: [randn([4]), randn([4, 3])] },
+    { name: '[3,4] @ [4]', inputs: [randn([3, 4]), randn([4])] },
+    { name: '[4] @ [4]', inputs: [randn([4]), randn([4])] },
+    { name: '[4] @ [2,4,3]', inputs: [randn([4]), randn([2, 4, 3])] },
+    { name: '[2,3,4] @ [4]', inputs: [randn([2, 3, 4]), randn([4])] },
+  ],
 });

@@ -4,6 +4,7 @@ import type { NumArray } from '../kernels/types.js';
 import { ValueError } from '../tensor/errors.js';
 import { choice } from './attrs.js';
 import { defineOp } from './define.js';
+import { constant, exact, type OpExample, randn, uniform } from './examples.js';
 import { position } from './position.js';
 import { pairwiseLoss } from './shape-rules.js';
 import type { OpDef } from './types.js';
@@ -22,6 +23,7 @@ interface PointwiseRow {
   dt: string;
   torch: string;
   gradFn?: string;
+  examples: OpExample[];
   /** A check of the inputs' values (binary_cross_entropy's probabilities). */
   checkInput?: (x: NumArray, shape: readonly number[]) => void;
 }
@@ -34,6 +36,20 @@ const ROWS: readonly PointwiseRow[] = [
     dx: '2 * (x - t)',
     dt: '-2 * (x - t)',
     torch: 'F.mse_loss(input, target, reduction=reduction)',
+    examples: [
+      { name: '[4,3]', inputs: [randn([4, 3]), randn([4, 3])] },
+      { name: '[5] with a constant target', inputs: [randn([5]), constant(randn([5]))] },
+      {
+        name: 'reduction sum',
+        inputs: [randn([2, 3]), randn([2, 3])],
+        attrs: { reduction: 'sum' },
+      },
+      {
+        name: 'reduction none',
+        inputs: [randn([2, 3]), randn([2, 3])],
+        attrs: { reduction: 'none' },
+      },
+    ],
   },
   {
     name: 'l1_loss',
@@ -42,6 +58,14 @@ const ROWS: readonly PointwiseRow[] = [
     dx: 'sign(x - t)',
     dt: '-sign(x - t)',
     torch: 'F.l1_loss(input, target, reduction=reduction)',
+    examples: [
+      { name: '[4,3]', inputs: [randn([4, 3]), randn([4, 3])] },
+      {
+        name: 'reduction sum',
+        inputs: [randn([2, 3]), constant(randn([2, 3]))],
+        attrs: { reduction: 'sum' },
+      },
+    ],
   },
   {
     name: 'binary_cross_entropy',
@@ -50,6 +74,17 @@ const ROWS: readonly PointwiseRow[] = [
     dx: '(x - t) / max((1 - x) * x, 1e-12)',
     dt: 'log1p(-x) - log(x)',
     torch: 'F.binary_cross_entropy(input, target, reduction=reduction)',
+    examples: [
+      {
+        name: 'soft targets',
+        inputs: [uniform(0.05, 0.95, [4, 3]), constant(uniform(0, 1, [4, 3]))],
+      },
+      {
+        name: 'reduction none',
+        inputs: [uniform(0.05, 0.95, [2, 3]), constant(uniform(0, 1, [2, 3]))],
+        attrs: { reduction: 'none' },
+      },
+    ],
     checkInput(x, shape) {
       for (let i = 0; i < x.length; i++) {
         const p = x[i];
@@ -68,6 +103,16 @@ const ROWS: readonly PointwiseRow[] = [
     dx: 'sigmoid(x) - t',
     dt: '-x',
     torch: 'F.binary_cross_entropy_with_logits(input, target, reduction=reduction)',
+    examples: [
+      { name: 'soft targets, both gradients', inputs: [randn([4, 3], 2), uniform(0, 1, [4, 3])] },
+      {
+        name: 'magnitude 1000',
+        inputs: [
+          exact([5], [1000, -1000, 1000, -1000, 0]),
+          constant(exact([5], [1, 0, 0, 1, 0.5])),
+        ],
+      },
+    ],
     gradFn: 'BinaryCrossEntropyWithLogitsBackward',
   },
 ];
@@ -139,6 +184,7 @@ function lossDef(row: PointwiseRow): OpDef<LossAttrs> {
     gradFn: row.gradFn,
     positional: 0,
     torch: row.torch,
+    examples: row.examples,
   });
 }
 

@@ -1,5 +1,6 @@
 import { ints } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { reshapeShape } from './shape-rules.js';
 
 export default defineOp({
@@ -15,4 +16,9 @@ export default defineOp({
   saves: [],
   torch: 'torch.reshape(input, shape)',
   onnx: 'Reshape',
+  examples: [
+    { name: '[2,3,4] to [-1,6]', inputs: [randn([2, 3, 4])], attrs: { shape: [-1, 6] } },
+    { name: '[2,6] to [3,2,2]', inputs: [randn([2, 6])], attrs: { shape: [3, 2, 2] } },
+    { name: '[1,1] to []', inputs: [randn([1, 1])], attrs: { shape: [] } },
+  ],
 });

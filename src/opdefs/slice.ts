@@ -1,6 +1,7 @@
 import { gatherAxis, scatterPositions } from '../kernels/layout.js';
 import { int } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { axisOf, sliceShape } from './shape-rules.js';
 
 type SliceAttrs = { axis: number; start: number; end: number | null; step: number };
@@ -35,4 +36,28 @@ export default defineOp<SliceAttrs, { axis: number; positions: number[] }>({
   saves: [],
   torch: 'input[(slice(None),) * (axis % input.dim()) + (slice(start, end, step),)]',
   onnx: 'Slice',
+  examples: [
+    { name: 'axis 1, 1 to 4', inputs: [randn([3, 6])], attrs: { axis: 1, start: 1, end: 4 } },
+    {
+      name: 'axis 1, step 2',
+      inputs: [randn([3, 6])],
+      attrs: { axis: 1, start: 0, end: 6, step: 2 },
+    },
+    { name: 'axis -1 from -3', inputs: [randn([3, 6])], attrs: { axis: -1, start: -3 } },
+    {
+      name: 'axis 0, 1 to 3 of [4,2,3]',
+      inputs: [randn([4, 2, 3])],
+      attrs: { axis: 0, start: 1, end: 3 },
+    },
+    {
+      name: 'bounds past the end are clamped',
+      inputs: [randn([3, 6])],
+      attrs: { axis: 1, start: 4, end: 100 },
+    },
+    {
+      name: 'axis 1 to -1 of [2,5,2]',
+      inputs: [randn([2, 5, 2])],
+      attrs: { axis: 1, start: 1, end: -1 },
+    },
+  ],
 });

@@ -1,5 +1,9 @@
 import { logSoftmaxBackward, softmaxAxis, softmaxBackward } from '../kernels/softmax.js';
 import { int } from './attrs.js';
+import { exact, randn } from './examples.js';
+
+const BIG = [1000, -1000, 0, 999, -1000, -1000, -999.5, -1000, 500, 1000, -3, 1];
+
 import { defineOp } from './define.js';
 import { axisOf, floatDtype } from './shape-rules.js';
 import type { OpDef } from './types.js';
@@ -34,6 +38,13 @@ function softmaxLike(name: 'softmax' | 'log_softmax'): OpDef<SoftmaxAttrs, Softm
     saves: ['out'],
     torch: `F.${name}(input, axis)`,
     onnx: log ? 'LogSoftmax' : 'Softmax',
+    examples: [
+      { name: 'default axis is the last', inputs: [randn([2, 3, 4])] },
+      { name: 'axis 0', inputs: [randn([3, 5], 2)], attrs: { axis: 0 } },
+      { name: '[2,3,4] axis 1', inputs: [randn([2, 3, 4])], attrs: { axis: 1 } },
+      { name: 'magnitude 1000, axis -1', inputs: [exact([3, 4], BIG)] },
+      { name: 'magnitude 1000, axis 0', inputs: [exact([3, 4], BIG)], attrs: { axis: 0 } },
+    ],
     module: {},
   });
 }

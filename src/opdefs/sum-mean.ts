@@ -2,6 +2,7 @@ import { expandTo } from '../kernels/elementwise.js';
 import { sumAll, sumAxis } from '../kernels/reduce.js';
 import { bool, int } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { axisOf, floatDtype, reduceShape } from './shape-rules.js';
 import type { OpDef } from './types.js';
 
@@ -60,6 +61,12 @@ function sumLike(name: 'sum' | 'mean'): OpDef<ReduceAttrs, Reduction> {
     saves: [],
     torch: `torch.${name}(input) if axis is None else torch.${name}(input, axis, keepdim)`,
     onnx: mean ? 'ReduceMean' : 'ReduceSum',
+    examples: [
+      { name: 'all', inputs: [randn([3, 4, 5])] },
+      { name: 'axis 1', inputs: [randn([3, 4, 5])], attrs: { axis: 1 } },
+      { name: 'axis -1 keepdim', inputs: [randn([3, 4, 5])], attrs: { axis: -1, keepdim: true } },
+      { name: 'axis 0 of [4]', inputs: [randn([4])], attrs: { axis: 0 } },
+    ],
   });
 }
 

@@ -1,6 +1,7 @@
 import { swapAxes } from '../kernels/layout.js';
 import { int } from './attrs.js';
 import { defineOp } from './define.js';
+import { randn } from './examples.js';
 import { axisOf, transposeShape } from './shape-rules.js';
 
 export default defineOp<{ axis0: number; axis1: number }, [number, number]>({
@@ -27,4 +28,10 @@ export default defineOp<{ axis0: number; axis1: number }, [number, number]>({
   saves: [],
   torch: 'torch.transpose(input, axis0, axis1)',
   onnx: 'Transpose',
+  examples: [
+    { name: '[3,4] default', inputs: [randn([3, 4])] },
+    { name: '[2,3,4] default swaps the last two', inputs: [randn([2, 3, 4])] },
+    { name: '[2,3,4] axes 0 and 2', inputs: [randn([2, 3, 4])], attrs: { axis0: 0, axis1: 2 } },
+    { name: '[2,3,4] axes -3 and 1', inputs: [randn([2, 3, 4])], attrs: { axis0: -3, axis1: 1 } },
+  ],
 });

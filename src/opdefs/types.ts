@@ -1,6 +1,7 @@
 import type { DType, Storage } from '../tensor/dtype.js';
 import type { Rng } from '../tensor/rng.js';
 import type { Dim } from './dims.js';
+import type { OpExample } from './examples.js';
 
 /** An attribute value as it appears in the IR: plain JSON. `null` means "not given" (no axis). */
 export type AttrValue = number | boolean | string | number[] | null;
@@ -182,6 +183,8 @@ export interface OpDef<A = Attrs, P = unknown> {
   onnx?: string;
   /** Makes it a layer kind of `layers:` stacks. */
   module?: ModuleKind;
+  /** Example calls: the per-op tests and the PyTorch fixtures are derived from them. */
+  examples: readonly OpExample[];
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   isGradEnabled,
   mul,
   noGrad,
+  ones,
   Parameter,
   ShapeError,
   type Tensor,
@@ -192,6 +193,23 @@ describe('autograd behaviour', () => {
     s.backward();
     expect(values(x.grad)).toEqual([4, 8]);
     expect(() => s.backward()).toThrow(/retainGraph/);
+  });
+
+  it("takes torch's backward(None, retain_graph=True) form, and refuses unknown options", () => {
+    const x = f64([1, 2]);
+    const s = mul(x, x).sum();
+    s.backward(undefined, { retainGraph: true });
+    s.backward(null, { retainGraph: true });
+    s.backward(ones([]), { retainGraph: true });
+    s.backward();
+    expect(values(x.grad)).toEqual([8, 16]);
+    expect(() => s.backward()).toThrow(/retainGraph/);
+    const t = mul(x, x).sum();
+    expect(() => t.backward({ retain_graph: true } as never)).toThrow(
+      "backward(): unknown option 'retain_graph'; did you mean 'retainGraph'? (known: gradient, retainGraph)",
+    );
+    expect(() => t.backward(undefined, { keep: true } as never)).toThrow(/unknown option 'keep'/);
+    expect(() => t.backward({ retainGraph: true }, { retainGraph: true })).toThrow(/once/);
   });
 
   it('exposes the graph through gradFn.nextFunctions', () => {
