@@ -19,6 +19,7 @@ export {
   readIdxImages,
 } from './idx.js';
 export {
+  FASHION_MNIST_CLASSES,
   FASHION_MNIST_DIRS,
   findFashionMnist,
   IDX_FILE_NAMES,

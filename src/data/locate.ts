@@ -18,6 +18,20 @@ export function tokenDatasetPath(name: string): string {
   return packageDataPath(TOKEN_DATASETS[name].file);
 }
 
+/** Fashion-MNIST's class names, index i for label i (Zalando's table, torchvision's `classes`). */
+export const FASHION_MNIST_CLASSES: readonly string[] = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
+
 /** Where Debian's dataset-fashion-mnist package installs the four IDX files. */
 export const FASHION_MNIST_DIRS: readonly string[] = ['/usr/share/datasets/fashion-mnist'];
 

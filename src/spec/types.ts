@@ -62,6 +62,8 @@ export interface DataSpec {
   test?: TestDataSpec;
   target?: string;
   features?: string[];
+  /** Names of the classes, in index order. */
+  classes?: string[];
   valid?: number;
   standardize?: boolean;
   bind?: Record<string, 'features' | 'target'>;

@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Graph } from '../compiler/graph.js';
-import { findFashionMnist, idxFolder, TOKEN_DATASETS } from '../data/index.js';
+import {
+  FASHION_MNIST_CLASSES,
+  findFashionMnist,
+  idxFolder,
+  TOKEN_DATASETS,
+} from '../data/index.js';
 import type { DataSpec, IdxSpec, ScheduleSpec, TestDataSpec, TrainSpec } from '../spec/types.js';
 import { TrainingError } from './fit.js';
 import { type MetricName, planMetrics } from './metrics.js';
@@ -162,6 +167,8 @@ function resolveData(spec: DataSpec, override: string | undefined, specPath: str
     if (data.test.idx) test.idx = idxPaths(data.test.idx);
     data.test = test;
   }
+  // Fashion-MNIST's labels are named, found on the machine or in a --data folder alike.
+  if (data.dataset === 'fashion_mnist' && !data.classes) data.classes = [...FASHION_MNIST_CLASSES];
   if (override !== undefined) {
     const path = resolve(override);
     const kind = tokenKind(data);

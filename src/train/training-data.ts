@@ -244,7 +244,7 @@ function prepareTable(
 ): PreparedData {
   const source = describeSource(data);
   const options = {
-    classes: known?.classes ?? undefined,
+    classes: known?.classes ?? data.classes,
     task: lossTask(graph),
     target: data.target,
     features: data.features,
@@ -475,6 +475,11 @@ export function prepareData(
   seed: number,
   known?: DataInfo,
 ): PreparedData {
+  if (data.classes && !data.csv && !data.idx) {
+    throw new DataError(
+      `train.data.classes names the classes of CSV and IDX data; ${describeSource(data)} has ${data.dataset ? 'its own' : 'no classes'}`,
+    );
+  }
   const kind = tokenKind(data);
   if (kind) {
     if (known && !isTokenInfo(known)) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findFashionMnist } from '../../src/data/index.js';
+import { FASHION_MNIST_CLASSES, findFashionMnist } from '../../src/data/index.js';
 import { loadCheckpoint } from '../../src/io/checkpoint.js';
 import { lowerSpecText } from '../../src/runtime/compile.js';
 import { evalRun, predictRun } from '../../src/train/eval-run.js';
@@ -111,6 +111,24 @@ describe('IDX data in training', () => {
     });
     expect(predictions).toHaveLength(300);
     expect(predictions[0].output).toHaveLength(10);
+    // Fashion-MNIST's classes have names (torchvision's), saved with the checkpoint.
+    const info = loadCheckpoint(`${out}/${RUN_FILES.checkpoint}`).metadata.data;
+    expect(info).toMatchObject({ classes: [...FASHION_MNIST_CLASSES] });
+    expect(FASHION_MNIST_CLASSES).toContain(predictions[0].prediction);
+    expect(FASHION_MNIST_CLASSES[9]).toBe('Ankle boot');
+  });
+
+  it('classes: names the classes of index labels; it does not apply to generated sets', () => {
+    const graph = lowerSpecText(fashionSpec(idxData), { filename: dir.join('x.yaml') }).graph;
+    const data = { ...parse(`d: ${idxData}`).d, classes: 'abcdefghij'.split('') };
+    const prepared = prepareData(graph, data, dir.join('x.yaml'), 0);
+    expect(prepared.info).toMatchObject({ classes: 'abcdefghij'.split('') });
+    expect(() =>
+      prepareData(graph, { ...data, classes: ['a', 'b'] }, dir.join('x.yaml'), 0),
+    ).toThrow('train-labels-idx1-ubyte: label 9 of item 0 is out of range for 2 classes (a, b)');
+    expect(() => prepareData(graph, { dataset: 'moons', classes: ['a', 'b'] }, '.', 0)).toThrow(
+      "train.data.classes names the classes of CSV and IDX data; data set 'moons' has its own",
+    );
   });
 
   it('{dataset: fashion_mnist} without the files says where to get them', async () => {
