@@ -126,8 +126,10 @@ describe('SGD.stateDict', () => {
     const first = params();
     const before = new SGD(first, options);
     train(before, first, 5);
-    const saved: SGDStateDict = JSON.parse(JSON.stringify(before.stateDict()));
+    const saved = before.stateDict();
     const second = first.map((p) => new Parameter(p));
+    // A snapshot: further steps of `before` do not reach into it.
+    train(before, first, 1);
     const after = new SGD(second, { lr: 1 });
     after.loadStateDict(saved);
     train(after, second, 5);
@@ -136,14 +138,42 @@ describe('SGD.stateDict', () => {
     expect(after.paramGroups[0].nesterov).toBe(true);
   });
 
+  it('also loads the plain-JSON state of format-1 checkpoints (buffers as number arrays)', () => {
+    const straight = params();
+    train(new SGD(straight, options), straight, 10);
+    const first = params();
+    const before = new SGD(first, options);
+    train(before, first, 5);
+    const { state, paramGroups } = before.stateDict();
+    const json = JSON.parse(
+      JSON.stringify({
+        paramGroups,
+        state: Object.fromEntries(
+          Object.entries(state).map(([i, s]) => [
+            i,
+            { momentumBuffer: Array.from((s.momentumBuffer as Tensor).storage) },
+          ]),
+        ),
+      }),
+    );
+    const after = new SGD(first, { lr: 1 });
+    after.loadStateDict(json);
+    train(after, first, 5);
+    expect(values(first)).toEqual(values(straight));
+  });
+
   it('numbers parameters across groups, as torch', () => {
     const [a, b] = params();
     const optimizer = new SGD([{ params: [a] }, { params: [b], momentum: 0.5 }], { lr: 0.1 });
     a.grad = tensor([1, 1, 1], { dtype: 'float64' });
     b.grad = tensor([[2, 4]], { dtype: 'float64' });
     optimizer.step();
-    expect(optimizer.stateDict()).toEqual({
-      state: { 0: { momentumBuffer: null }, 1: { momentumBuffer: [2, 4] } },
+    const sd = optimizer.stateDict();
+    const buffer = sd.state[1].momentumBuffer as Tensor;
+    expect(buffer.shape).toEqual([1, 2]);
+    expect(buffer.toArray()).toEqual([[2, 4]]);
+    expect({ ...sd, state: { ...sd.state, 1: {} } }).toEqual({
+      state: { 0: { momentumBuffer: null }, 1: {} },
       paramGroups: [
         {
           lr: 0.1,
