@@ -1,18 +1,27 @@
 import { readFileSync } from 'node:fs';
-import type { SGD, SGDStateDict } from '../optim/sgd.js';
+import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import { ModelError } from '../runtime/errors.js';
 import type { Model } from '../runtime/model.js';
-import { tensor } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { CheckpointError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import {
+  CheckpointError,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsEntry,
+} from './safetensors.js';
 
 /** Everything a checkpoint carries besides the weights, kept as JSON in `__metadata__`. */
 export interface CheckpointMetadata {
   /** The spec's name and a hash of its resolved text: a different spec is refused. */
   specName: string;
   specHash: string;
-  optimizer?: SGDStateDict;
+  /** The optimizer's state dict: its state tensors come from the file's optimizer entries. */
+  optimizer?: OptimizerStateDict;
+  /** The spec name of the optimizer (`adamw`); absent in format 1, which only knew SGD. */
+  optimizerName?: string;
+  /** Early stopping: the record of the evaluation whose weights best.safetensors holds. */
+  best?: unknown;
   /** Where a run is (fit.ts FitState) and any run-level state a caller keeps (data statistics, classes). */
   fit?: unknown;
   data?: unknown;
@@ -21,37 +30,86 @@ export interface CheckpointMetadata {
 
 export interface Checkpoint {
   weights: Record<string, Tensor>;
+  /**
+   * Gradients summed so far towards the next optimizer step, by parameter path: present when
+   * the run was stopped between the batches of one step (gradient accumulation).
+   */
+  gradients: Record<string, Tensor>;
   metadata: CheckpointMetadata;
 }
 
 const FORMAT_KEY = 'modelspec';
-const FORMAT_VERSION = '1';
+/** Format 2 keeps optimizer state as tensors; format 1 kept it as JSON in the header. */
+const FORMAT_VERSION = '2';
+const READABLE_VERSIONS = ['1', '2'];
 
 /**
- * Writes the model's state dict as safetensors (so other tools can read the weights), with the
- * rest as JSON strings in `__metadata__`; atomically, so a crash leaves the previous file.
+ * Optimizer state tensors are stored as `optimizer/<parameter index>/<state name>`: a slash
+ * cannot occur in a parameter path, so they never meet the model's own names.
+ */
+const OPTIMIZER_PREFIX = 'optimizer/';
+/** Accumulated gradients are stored as `grad/<parameter path>`. */
+const GRADIENT_PREFIX = 'grad/';
+
+function entryOf(t: Tensor): SafetensorsEntry {
+  const shape = [...t.shape];
+  return t.dtype === 'float64'
+    ? { dtype: 'F64', shape, data: Float64Array.from(t.storage) }
+    : { dtype: 'F32', shape, data: Float32Array.from(t.storage) };
+}
+
+/**
+ * The optimizer's state dict split in two: its tensors as safetensors entries (one per state
+ * tensor), the rest (options, step counts) as small JSON.
+ */
+function optimizerEntries(optimizer: Optimizer, tensors: Record<string, SafetensorsEntry>): string {
+  const { state, paramGroups } = optimizer.stateDict();
+  const json: Record<number, ParamState> = {};
+  for (const [index, entries] of Object.entries(state)) {
+    const rest: ParamState = {};
+    for (const [name, value] of Object.entries(entries)) {
+      if (value instanceof Tensor) tensors[`${OPTIMIZER_PREFIX}${index}/${name}`] = entryOf(value);
+      else rest[name] = value;
+    }
+    json[Number(index)] = rest;
+  }
+  return JSON.stringify({ name: optimizer.definition.name, state: json, paramGroups });
+}
+
+/**
+ * Writes the model's state dict as safetensors (so other tools can read the weights), the
+ * optimizer's state tensors beside them, and the rest as JSON strings in `__metadata__`;
+ * atomically, so a crash leaves the previous file.
  */
 export function saveCheckpoint(
   path: string,
   model: Model,
-  optimizer?: SGD,
-  extra: Omit<CheckpointMetadata, 'specName' | 'specHash' | 'optimizer'> & {
+  optimizer?: Optimizer,
+  extra: Omit<CheckpointMetadata, 'specName' | 'specHash' | 'optimizer' | 'optimizerName'> & {
     specHash?: string;
+    /** Also store the parameters' gradients (a stop in the middle of gradient accumulation). */
+    gradients?: boolean;
   } = {},
 ): void {
-  const tensors: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
+  const tensors: Record<string, SafetensorsEntry> = {};
   for (const [name, t] of Object.entries(model.stateDict())) {
     tensors[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.storage) };
+  }
+  if (extra.gradients) {
+    for (const [name, p] of model.namedParameters()) {
+      if (p.grad !== null) tensors[`${GRADIENT_PREFIX}${name}`] = entryOf(p.grad);
+    }
   }
   const metadata: Record<string, string> = {
     [FORMAT_KEY]: FORMAT_VERSION,
     spec_name: model.graph.name,
     spec_hash: extra.specHash ?? '',
   };
-  if (optimizer) metadata.optimizer = JSON.stringify(optimizer.stateDict());
+  if (optimizer) metadata.optimizer = optimizerEntries(optimizer, tensors);
   if (extra.fit !== undefined) metadata.fit = JSON.stringify(extra.fit);
   if (extra.data !== undefined) metadata.data = JSON.stringify(extra.data);
   if (extra.scheduler !== undefined) metadata.scheduler = JSON.stringify(extra.scheduler);
+  if (extra.best !== undefined) metadata.best = JSON.stringify(extra.best);
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -72,9 +130,14 @@ export function loadCheckpoint(path: string): Checkpoint {
   }
   const file = decodeSafetensors(bytes, { source: path });
   const meta = file.metadata;
-  if (meta[FORMAT_KEY] !== FORMAT_VERSION) {
+  if (meta[FORMAT_KEY] === undefined) {
     throw new CheckpointError(
       `${path} is a safetensors file but not a modelspec checkpoint (no '${FORMAT_KEY}: ${FORMAT_VERSION}' in its metadata)`,
+    );
+  }
+  if (!READABLE_VERSIONS.includes(meta[FORMAT_KEY])) {
+    throw new CheckpointError(
+      `${path} is a modelspec checkpoint of format ${meta[FORMAT_KEY]}, which this version cannot read (it reads formats ${READABLE_VERSIONS.join(' and ')}); use a newer modelspec`,
     );
   }
   const parse = (key: string): unknown => {
@@ -86,18 +149,49 @@ export function loadCheckpoint(path: string): Checkpoint {
     }
   };
   const weights: Record<string, Tensor> = {};
+  const gradients: Record<string, Tensor> = {};
+  const optimizerTensors = new Map<string, Tensor>();
   for (const [name, entry] of Object.entries(file.tensors)) {
-    weights[name] = tensor(entry.data, { shape: entry.shape });
+    // The decoded arrays are fresh copies, so the tensors take them as they are.
+    const t = new Tensor(entry.data, entry.shape);
+    if (name.startsWith(OPTIMIZER_PREFIX))
+      optimizerTensors.set(name.slice(OPTIMIZER_PREFIX.length), t);
+    else if (name.startsWith(GRADIENT_PREFIX)) gradients[name.slice(GRADIENT_PREFIX.length)] = t;
+    else weights[name] = t;
   }
+  const optimizer = parse('optimizer') as (OptimizerStateDict & { name?: string }) | undefined;
+  if (optimizer !== undefined) {
+    if (typeof optimizer.state !== 'object' || optimizer.state === null) {
+      throw new CheckpointError(`${path}: metadata 'optimizer' has no state`);
+    }
+    for (const [key, t] of optimizerTensors) {
+      const [index, name] = key.split('/');
+      const entries = optimizer.state[Number(index)];
+      if (entries === undefined || name === undefined) {
+        throw new CheckpointError(
+          `${path}: optimizer tensor '${OPTIMIZER_PREFIX}${key}' belongs to no parameter of the optimizer's state`,
+        );
+      }
+      entries[name] = t;
+    }
+  }
+  const { name: optimizerName, ...optimizerState } = optimizer ?? {};
   return {
     weights,
+    gradients,
     metadata: {
       specName: meta.spec_name ?? '',
       specHash: meta.spec_hash ?? '',
-      optimizer: parse('optimizer') as SGDStateDict | undefined,
+      ...(optimizer
+        ? {
+            optimizer: optimizerState as OptimizerStateDict,
+            optimizerName: optimizerName ?? 'sgd',
+          }
+        : {}),
       fit: parse('fit'),
       data: parse('data'),
       scheduler: parse('scheduler'),
+      best: parse('best'),
     },
   };
 }
@@ -118,5 +212,22 @@ export function restoreWeights(model: Model, checkpoint: Checkpoint, source: str
     throw new CheckpointError(
       `${source} does not belong to spec '${model.graph.name}'${from}: ${error.message.replace(/^loadStateDict: the state dict does not fit spec '[^']*': /, '')}`,
     );
+  }
+}
+
+/**
+ * Puts a checkpoint's accumulated gradients into the model's parameters' `.grad`, so the run
+ * goes on summing where it stopped.
+ */
+export function restoreGradients(model: Model, checkpoint: Checkpoint, source: string): void {
+  const params = new Map(model.namedParameters());
+  for (const [name, g] of Object.entries(checkpoint.gradients)) {
+    const p = params.get(name);
+    if (p === undefined || p.size !== g.size) {
+      throw new CheckpointError(
+        `${source}: gradient '${GRADIENT_PREFIX}${name}' fits no parameter of spec '${model.graph.name}'`,
+      );
+    }
+    p.grad = new Tensor(Float32Array.from(g.storage), p.shape);
   }
 }

@@ -4,6 +4,7 @@ import { loadCheckpoint, restoreWeights, saveCheckpoint } from '../../src/io/che
 import { CheckpointError, decodeSafetensors } from '../../src/io/safetensors.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { compileFile } from '../../src/runtime/compile.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { FLOWERS_SPEC } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -27,7 +28,12 @@ describe('checkpoint.safetensors', () => {
     const h = header(bytes);
     const model = compileFile(FLOWERS_SPEC);
     const names = Object.keys(model.stateDict());
-    expect(Object.keys(h).sort()).toEqual(['__metadata__', ...names].sort());
+    // Momentum: one buffer per parameter, as a tensor beside the weights (format 2).
+    const buffers = names.map((_, i) => `optimizer/${i}/momentumBuffer`);
+    expect(Object.keys(h).sort()).toEqual(['__metadata__', ...names, ...buffers].sort());
+    model.parameters().forEach((p, i) => {
+      expect(h[`optimizer/${i}/momentumBuffer`]).toMatchObject({ dtype: 'F32', shape: p.shape });
+    });
     for (const [name, t] of Object.entries(model.stateDict())) {
       expect(h[name]).toMatchObject({ dtype: 'F32', shape: t.shape });
     }
@@ -40,7 +46,8 @@ describe('checkpoint.safetensors', () => {
       'spec_hash',
       'spec_name',
     ]);
-    expect(meta.modelspec).toBe('1');
+    expect(meta.modelspec).toBe('2');
+    expect(JSON.parse(meta.optimizer).state).toEqual({ 0: {}, 1: {}, 2: {}, 3: {} });
     expect(meta.spec_name).toBe('flowers');
     expect(meta.spec_hash).toMatch(/^[0-9a-f]{64}$/);
     for (const key of ['data', 'fit', 'optimizer'])
@@ -52,7 +59,7 @@ describe('checkpoint.safetensors', () => {
     const params = compileFile(FLOWERS_SPEC).parameters();
     // momentum 0.9: one buffer per parameter, as many numbers as the parameter.
     const buffers = Object.values(metadata.optimizer?.state ?? {}).map(
-      (s) => s.momentumBuffer?.length,
+      (s) => (s.momentumBuffer as Tensor | null)?.size,
     );
     expect(buffers).toEqual(params.map((p) => p.size));
     expect(metadata.optimizer?.paramGroups[0]).toMatchObject({ lr: 0.2, momentum: 0.9 });
