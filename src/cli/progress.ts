@@ -1,4 +1,4 @@
-import type { StepProgress } from '../train/fit.js';
+import type { EpochRecord, StepProgress } from '../train/fit.js';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--';
@@ -6,31 +6,45 @@ function duration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** A run's length: epochs, or optimizer steps (max_steps) and where this process started. */
+export type RunLength = number | { maxSteps: number; startStep: number };
+
 /**
- * The one-line progress bar of `train` on a TTY: epoch, step, the epoch's running loss and
- * metrics, steps/s, samples/s and the ETA of the whole run, redrawn in place with a carriage
- * return.
+ * The one-line progress bar of `train` on a TTY: epoch (or step, with max_steps), the running
+ * loss and metrics, steps/s, samples/s and the ETA of the whole run, redrawn in place with a
+ * carriage return.
  */
 export function progressLine(
   progress: StepProgress,
-  epochs: number,
+  length: RunLength,
   elapsedSeconds: number,
   /** Steps and samples since this process started training (a resumed run counts from there). */
   done: { steps: number; samples: number },
   barWidth = 24,
 ): string {
+  const seconds = Math.max(1e-9, elapsedSeconds);
+  const speed = `${rate(done.steps / seconds)} steps/s  ${rate(done.samples / seconds)} samples/s`;
+  if (typeof length !== 'number') {
+    const { maxSteps, startStep } = length;
+    const perUpdate = elapsedSeconds / Math.max(1, progress.step - startStep);
+    const eta = progress.step > startStep ? perUpdate * (maxSteps - progress.step) : Number.NaN;
+    return `step ${progress.step}/${maxSteps} [${bar(progress.step / maxSteps, barWidth)}] ${metrics(progress.running)}  ${speed}  ETA ${duration(eta)}`;
+  }
+  const epochs = length;
   const fraction = progress.stepInEpoch / progress.stepsPerEpoch;
-  const filled = Math.round(fraction * barWidth);
-  const bar = `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(barWidth - filled)}`;
   const perStep = elapsedSeconds / Math.max(1, done.steps);
   const stepsLeft =
     (epochs - progress.epoch) * progress.stepsPerEpoch +
     (progress.stepsPerEpoch - progress.stepInEpoch);
-  const seconds = Math.max(1e-9, elapsedSeconds);
   return (
-    `epoch ${progress.epoch}/${epochs} [${bar}] ${progress.stepInEpoch}/${progress.stepsPerEpoch}` +
-    ` ${metrics(progress.running)}  ${rate(done.steps / seconds)} steps/s  ${rate(done.samples / seconds)} samples/s  ETA ${duration(perStep * stepsLeft)}`
+    `epoch ${progress.epoch}/${epochs} [${bar(fraction, barWidth)}] ${progress.stepInEpoch}/${progress.stepsPerEpoch}` +
+    ` ${metrics(progress.running)}  ${speed}  ETA ${duration(perStep * stepsLeft)}`
   );
+}
+
+function bar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, fraction) * width);
+  return `${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? '>' : ''}${' '.repeat(width - filled)}`;
 }
 
 /** A rate as people read it: one decimal below 10, whole numbers with thousands separators above. */
@@ -45,17 +59,13 @@ function metrics(values: Record<string, number> | undefined): string {
     .join('  ');
 }
 
-/** The line printed for each finished epoch. */
-export function epochLine(
-  record: {
-    epoch: number;
-    train: Record<string, number>;
-    valid?: Record<string, number>;
-    seconds: number;
-    lr: number;
-  },
-  epochs: number,
-): string {
+/** The line printed for each record (each finished epoch, or each evaluation with max_steps). */
+export function epochLine(record: EpochRecord, length: RunLength): string {
   const valid = record.valid ? `  | valid ${metrics(record.valid)}` : '';
-  return `epoch ${String(record.epoch).padStart(String(epochs).length)}/${epochs}  train ${metrics(record.train)}${valid}  lr ${Number(record.lr.toPrecision(4))}  ${record.seconds.toFixed(2)}s`;
+  const norm = record.gradNorm ? `  grad norm ${Number(record.gradNorm.mean.toPrecision(4))}` : '';
+  const where =
+    typeof length === 'number'
+      ? `epoch ${String(record.epoch).padStart(String(length).length)}/${length}`
+      : `step ${String(record.step).padStart(String(length.maxSteps).length)}/${length.maxSteps}`;
+  return `${where}  train ${metrics(record.train)}${valid}  lr ${Number(record.lr.toPrecision(4))}${norm}  ${record.seconds.toFixed(2)}s`;
 }

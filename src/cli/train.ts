@@ -1,12 +1,15 @@
 import { Option } from 'commander';
+import { formatDiagnostics } from '../spec/format.js';
+import { readSpecFile } from '../spec/read.js';
 import type { EpochRecord, StepProgress } from '../train/fit.js';
-import type { RegisterCommand } from './io.js';
+import { type RegisterCommand, useColor } from './io.js';
 import { drawLossCurve } from './loss-curve.js';
 import { integerOption, numberOption } from './options.js';
-import { epochLine, progressLine } from './progress.js';
+import { epochLine, progressLine, type RunLength } from './progress.js';
 
 interface TrainCliOptions {
   epochs?: number;
+  maxSteps?: number;
   lr?: number;
   batchSize?: number;
   seed?: number;
@@ -30,6 +33,11 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .description('train a spec on its data; writes a run folder with checkpoint and metrics')
     .argument('<spec>', 'the spec file')
     .addOption(new Option('--epochs <n>', 'number of epochs').argParser(integerOption))
+    .addOption(
+      new Option('--max-steps <n>', 'train for this many optimizer steps instead').argParser(
+        integerOption,
+      ),
+    )
     .addOption(new Option('--lr <x>', 'learning rate').argParser(numberOption))
     .addOption(new Option('--batch-size <n>', 'samples per step').argParser(integerOption))
     .addOption(
@@ -58,7 +66,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
       };
       for (const signal of signals) process.on(signal, onSignal);
       const progress = io.isTTY.stderr && !options.json;
-      let epochs = 0;
+      let length: RunLength = 0;
       let started = Date.now();
       const done = { steps: 0, samples: 0 };
       let lastDraw = 0;
@@ -66,6 +74,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
         const result = await trainRun({
           specPath,
           epochs: options.epochs,
+          maxSteps: options.maxSteps,
           lr: options.lr,
           batchSize: options.batchSize,
           seed: options.seed,
@@ -74,12 +83,21 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           resume: options.resume,
           shouldStop: () => stopSignal !== null,
           onStart: (info) => {
-            epochs = info.train.epochs;
+            const { max_steps: maxSteps, epochs } = info.train;
+            length =
+              maxSteps === undefined ? (epochs as number) : { maxSteps, startStep: info.resumedAt };
             started = Date.now();
             const resumed = info.resumedAt > 0 ? `, resuming after step ${info.resumedAt}` : '';
             const test = info.testRows > 0 ? ` (${info.testRows} test rows kept apart)` : '';
+            const planned = maxSteps === undefined ? `${epochs} epochs` : `${maxSteps} steps`;
+            if (info.warnings.length > 0) {
+              const text = readSpecFile(specPath).text;
+              const sources = new Map(text === null ? [] : [[specPath, text]]);
+              const color = useColor(io, 'stderr');
+              io.stderr(`${formatDiagnostics(info.warnings, sources, { color })}\n`);
+            }
             io.stderr(
-              `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows${test}, ${epochs} epochs${resumed}\nrun folder: ${info.runDir}\n`,
+              `training ${specPath}: ${info.trainRows} training rows, ${info.validRows} validation rows${test}, ${planned}${resumed}\nrun folder: ${info.runDir}\n`,
             );
             if (info.specChanged) {
               io.stderr(
@@ -97,15 +115,23 @@ export const register: RegisterCommand = (program, { io, exit }) => {
                 if (now - lastDraw < 100 && p.stepInEpoch < p.stepsPerEpoch) return;
                 lastDraw = now;
                 const elapsed = (now - started) / 1000;
-                io.stderr(`\r${progressLine(p, epochs, elapsed, done)}\x1b[K`);
+                io.stderr(`\r${progressLine(p, length, elapsed, done)}\x1b[K`);
               }
             : undefined,
           onEpoch: (record: EpochRecord) => {
             if (options.json) io.stdout(`${JSON.stringify(record)}\n`);
-            else io.stderr(`${progress ? '\r\x1b[K' : ''}${epochLine(record, epochs)}\n`);
+            else io.stderr(`${progress ? '\r\x1b[K' : ''}${epochLine(record, length)}\n`);
           },
         });
         if (progress) io.stderr('\r\x1b[K');
+        const stopped = result.report.stopped;
+        if (typeof stopped === 'string') io.stderr(`${stopped}\n`);
+        if (result.best) {
+          const b = result.best;
+          io.stderr(
+            `best ${b.metric} ${Number(b.value.toPrecision(6))} at epoch ${b.epoch} (step ${b.step}): ${result.runDir}/${b.file}\n`,
+          );
+        }
         if (result.interrupted) {
           io.stderr(
             `saved ${result.runDir}/checkpoint.safetensors; continue with --resume ${result.runDir}\n`,

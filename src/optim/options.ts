@@ -1,5 +1,5 @@
-import { didYouMean } from '../spec/suggest.js';
 import { ValueError } from '../tensor/errors.js';
+import { didYouMean } from '../tensor/suggest.js';
 
 /** A value an optimizer option can hold: a number, a flag, or a pair such as Adam's betas. */
 export type OptionValue = number | boolean | readonly [number, number];

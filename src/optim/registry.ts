@@ -1,5 +1,5 @@
-import { didYouMean } from '../spec/suggest.js';
 import { ValueError } from '../tensor/errors.js';
+import { didYouMean } from '../tensor/suggest.js';
 import { ADADELTA_DEFINITION } from './adadelta.js';
 import { ADAGRAD_DEFINITION } from './adagrad.js';
 import { ADAM_DEFINITION, ADAMW_DEFINITION } from './adam.js';

@@ -257,7 +257,9 @@ function finding(
 /**
  * `required` errors that an unknown key at the same place already explains: a misspelling of
  * the missing field (`shap` for `shape`), or any other key where only one field is allowed
- * (`adam` where only `sgd` may go). Reporting both would say the same thing twice.
+ * (`adam` where only `sgd` may go); likewise an `anyOf` of required fields when the unknown key
+ * is a misspelling of one of them (`cosin` in a schedule). Reporting both would say the same
+ * thing twice.
  */
 function redundantRequired(byPlace: Map<string, ErrorObject[]>): Set<ErrorObject> {
   const redundant = new Set<ErrorObject>();
@@ -267,6 +269,15 @@ function redundantRequired(byPlace: Map<string, ErrorObject[]>): Set<ErrorObject
       .map((e) => String((e.params as { additionalProperty: string }).additionalProperty));
     if (unknownKeys.length === 0) continue;
     for (const error of errors) {
+      if (error.keyword === 'anyOf') {
+        const branches = errors
+          .filter(
+            (e) => e.keyword === 'required' && e.schemaPath.startsWith(`${error.schemaPath}/`),
+          )
+          .map((e) => String((e.params as { missingProperty: string }).missingProperty));
+        if (unknownKeys.some((key) => suggest(key, branches) !== undefined)) redundant.add(error);
+        continue;
+      }
       if (error.keyword !== 'required') continue;
       const missing = String((error.params as { missingProperty: string }).missingProperty);
       const onlyField = Object.keys(propertySchemas(error.parentSchema)).length === 1;

@@ -81,15 +81,125 @@ export interface SgdSpec {
   maximize?: boolean;
 }
 
+/** adam and adamw (adamw's weight_decay defaults to 0.01 and is decoupled). */
+export interface AdamSpec {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+export interface RmspropSpec {
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  centered?: boolean;
+  maximize?: boolean;
+}
+
+export interface AdagradSpec {
+  lr?: number;
+  lr_decay?: number;
+  weight_decay?: number;
+  initial_accumulator_value?: number;
+  eps?: number;
+  maximize?: boolean;
+}
+
+export interface AdadeltaSpec {
+  lr?: number;
+  rho?: number;
+  eps?: number;
+  weight_decay?: number;
+  maximize?: boolean;
+}
+
+/** Exactly one key: the optimizer's name. */
+export interface OptimizerSpec {
+  sgd?: SgdSpec;
+  adam?: AdamSpec;
+  adamw?: AdamSpec;
+  rmsprop?: RmspropSpec;
+  adagrad?: AdagradSpec;
+  adadelta?: AdadeltaSpec;
+}
+
+/** A group of train.param_groups: a selector (params or ndim_below) and option overrides. */
+export interface ParamGroupSpec {
+  params?: string | string[];
+  ndim_below?: number;
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  weight_decay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+  betas?: [number, number];
+  eps?: number;
+  amsgrad?: boolean;
+  alpha?: number;
+  centered?: boolean;
+  lr_decay?: number;
+  initial_accumulator_value?: number;
+  rho?: number;
+}
+
+export type MonitoredMetric = `${'train' | 'valid'}.${'loss' | 'accuracy' | 'mse' | 'mae'}`;
+
 export interface ScheduleSpec {
   step?: { step_size: number; gamma?: number };
+  multistep?: { milestones: number[]; gamma?: number };
+  exponential?: { gamma: number };
   cosine?: { t_max?: number; eta_min?: number };
+  onecycle?: {
+    max_lr?: number | number[];
+    total_steps?: number;
+    pct_start?: number;
+    anneal_strategy?: 'cos' | 'linear';
+    cycle_momentum?: boolean;
+    base_momentum?: number;
+    max_momentum?: number;
+    div_factor?: number;
+    final_div_factor?: number;
+    three_phase?: boolean;
+  };
+  reduce_on_plateau?: {
+    metric?: MonitoredMetric;
+    mode?: 'min' | 'max';
+    factor?: number;
+    patience?: number;
+    threshold?: number;
+    threshold_mode?: 'rel' | 'abs';
+    cooldown?: number;
+    min_lr?: number;
+    eps?: number;
+  };
+  warmup?: { steps?: number; epochs?: number; start_factor?: number };
+  interval?: 'epoch' | 'step';
+}
+
+export interface EarlyStoppingSpec {
+  metric?: MonitoredMetric;
+  patience?: number;
+  mode?: 'min' | 'max';
+  min_delta?: number;
 }
 
 export interface TrainSpec {
   data?: DataSpec;
-  optimizer?: { sgd: SgdSpec };
+  optimizer?: OptimizerSpec;
+  param_groups?: ParamGroupSpec[];
+  clip_grad_norm?: number;
+  clip_grad_value?: number;
   epochs?: number;
+  max_steps?: number;
+  eval_every?: number;
+  accumulate?: number;
+  early_stopping?: EarlyStoppingSpec;
   batch_size?: number;
   seed?: number;
   metrics?: string[];

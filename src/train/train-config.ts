@@ -7,13 +7,24 @@ import {
   idxFolder,
   TOKEN_DATASETS,
 } from '../data/index.js';
-import type { DataSpec, IdxSpec, ScheduleSpec, TestDataSpec, TrainSpec } from '../spec/types.js';
+import { optimizerDefinition, resolvedSpecOptions } from '../optim/registry.js';
+import type {
+  DataSpec,
+  EarlyStoppingSpec,
+  IdxSpec,
+  MonitoredMetric,
+  ParamGroupSpec,
+  ScheduleSpec,
+  TestDataSpec,
+  TrainSpec,
+} from '../spec/types.js';
 import { TrainingError } from './fit.js';
 import { type MetricName, planMetrics } from './metrics.js';
 
 /** Command-line values that override the spec's `train` section. */
 export interface TrainOverrides {
   epochs?: number;
+  maxSteps?: number;
   lr?: number;
   batchSize?: number;
   seed?: number;
@@ -28,23 +39,25 @@ export interface TrainOverrides {
 /** The `train` section with every default filled in: what spec.resolved.yaml records. */
 export interface ResolvedTrain {
   data: DataSpec;
-  optimizer: {
-    sgd: {
-      lr: number;
-      momentum: number;
-      dampening: number;
-      weight_decay: number;
-      nesterov: boolean;
-      maximize: boolean;
-    };
-  };
-  epochs: number;
+  /** One key, the optimizer's name, with every one of its options. */
+  optimizer: Record<string, Record<string, unknown>>;
+  param_groups?: ParamGroupSpec[];
+  clip_grad_norm?: number;
+  clip_grad_value?: number;
+  /** Exactly one of epochs and max_steps. */
+  epochs?: number;
+  max_steps?: number;
+  /** With max_steps: optimizer steps between evaluations. */
+  eval_every?: number;
+  accumulate: number;
+  /** Every field filled in by finishTrain (the default metric depends on the data). */
+  early_stopping?: EarlyStoppingSpec;
   batch_size: number;
   seed: number;
   shuffle: boolean;
   metrics: MetricName[];
   schedule?: ScheduleSpec;
-  /** Epochs between checkpoints; the last epoch and an interruption always save. */
+  /** Evaluations between checkpoints; the last one and an interruption always save. */
   checkpoint_every: number;
 }
 
@@ -53,16 +66,40 @@ export const TRAIN_DEFAULTS = {
   batch_size: 32,
   seed: 0,
   lr: 0.01,
+  patience: 5,
 } as const;
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new TrainingError(message);
 }
 
+/** The optimizer section with every option written out (sgd with lr 0.01 when none is given). */
+function resolveOptimizer(train: TrainSpec, lr: number | undefined): ResolvedTrain['optimizer'] {
+  const given = train.optimizer ?? { sgd: { lr: TRAIN_DEFAULTS.lr } };
+  const entries = Object.entries(given);
+  check(entries.length === 1, `train.optimizer names ${entries.length} optimizers; give one`);
+  const [name, options] = entries[0];
+  const definition = optimizerDefinition(name);
+  const specOptions = { ...(options ?? {}) } as Record<string, unknown>;
+  if (lr !== undefined) specOptions.lr = lr;
+  if (name === 'sgd' && specOptions.lr === undefined) specOptions.lr = TRAIN_DEFAULTS.lr;
+  return { [name]: resolvedSpecOptions(definition, specOptions) };
+}
+
+/** The metric a watcher looks at by default, and whether larger is better for it. */
+export function defaultMetric(hasValidation: boolean): MonitoredMetric {
+  return hasValidation ? 'valid.loss' : 'train.loss';
+}
+
+export function modeOf(metric: MonitoredMetric): 'min' | 'max' {
+  return metric.endsWith('.accuracy') ? 'max' : 'min';
+}
+
 /**
  * Merges the spec's `train` section with overrides and defaults, and checks the result. A CSV
  * path becomes absolute (the spec's from the spec file's folder, --data's from the working
- * directory), so spec.resolved.yaml and a resumed run find the file from anywhere.
+ * directory), so spec.resolved.yaml and a resumed run find the file from anywhere. What
+ * depends on the data (a schedule's length in steps) is filled in by finishTrain.
  */
 export function resolveTrain(
   graph: Graph,
@@ -70,7 +107,6 @@ export function resolveTrain(
   specPath = '.',
 ): ResolvedTrain {
   const train: TrainSpec = graph.train ?? {};
-  const sgd = train.optimizer?.sgd;
   const data = resolveData(train.data ?? {}, overrides.data, specPath);
   if (!data.dataset && !data.csv && !data.idx && !data.text && !data.lines) {
     throw new TrainingError(
@@ -82,37 +118,55 @@ export function resolveTrain(
       `training on ${data.csv} needs train.data.target: the column to predict`,
     );
   }
-  const epochs = overrides.epochs ?? train.epochs ?? TRAIN_DEFAULTS.epochs;
+  check(
+    overrides.epochs === undefined || overrides.maxSteps === undefined,
+    '--epochs and --max-steps cannot be given together',
+  );
+  // A command-line length replaces the spec's, whichever kind it is.
+  const maxSteps =
+    overrides.maxSteps ?? (overrides.epochs === undefined ? train.max_steps : undefined);
+  const length =
+    maxSteps !== undefined
+      ? {
+          max_steps: maxSteps,
+          eval_every:
+            (overrides.maxSteps === undefined ? train.eval_every : undefined) ??
+            Math.max(1, Math.floor(maxSteps / 10)),
+        }
+      : { epochs: overrides.epochs ?? train.epochs ?? TRAIN_DEFAULTS.epochs };
   const resolved: ResolvedTrain = {
     data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as DataSpec,
-    optimizer: {
-      sgd: {
-        lr: overrides.lr ?? sgd?.lr ?? TRAIN_DEFAULTS.lr,
-        momentum: sgd?.momentum ?? 0,
-        dampening: sgd?.dampening ?? 0,
-        weight_decay: sgd?.weight_decay ?? 0,
-        nesterov: sgd?.nesterov ?? false,
-        maximize: sgd?.maximize ?? false,
-      },
-    },
-    epochs,
+    optimizer: resolveOptimizer(train, overrides.lr),
+    ...(train.param_groups ? { param_groups: structuredClone(train.param_groups) } : {}),
+    ...(train.clip_grad_norm !== undefined ? { clip_grad_norm: train.clip_grad_norm } : {}),
+    ...(train.clip_grad_value !== undefined ? { clip_grad_value: train.clip_grad_value } : {}),
+    ...length,
+    accumulate: train.accumulate ?? 1,
+    ...(train.early_stopping ? { early_stopping: structuredClone(train.early_stopping) } : {}),
     batch_size: overrides.batchSize ?? train.batch_size ?? TRAIN_DEFAULTS.batch_size,
     seed: overrides.seed ?? train.seed ?? TRAIN_DEFAULTS.seed,
     shuffle: train.shuffle ?? true,
     metrics: (train.metrics ?? []) as MetricName[],
-    ...(train.schedule ? { schedule: resolveSchedule(train.schedule, epochs) } : {}),
+    ...(train.schedule ? { schedule: structuredClone(train.schedule) } : {}),
     checkpoint_every: train.checkpoint_every ?? 1,
   };
-  const { lr } = resolved.optimizer.sgd;
+  const lr = Object.values(resolved.optimizer)[0].lr as number;
   check(Number.isFinite(lr) && lr >= 0, `the learning rate must be a number >= 0, got ${lr}`);
   check(
     Number.isInteger(resolved.batch_size) && resolved.batch_size >= 1,
     `the batch size must be a whole number >= 1, got ${resolved.batch_size}`,
   );
-  check(
-    Number.isInteger(resolved.epochs) && resolved.epochs >= 0,
-    `epochs must be a whole number >= 0, got ${resolved.epochs}`,
-  );
+  if (resolved.epochs !== undefined) {
+    check(
+      Number.isInteger(resolved.epochs) && resolved.epochs >= 0,
+      `epochs must be a whole number >= 0, got ${resolved.epochs}`,
+    );
+  } else {
+    check(
+      Number.isInteger(resolved.max_steps) && (resolved.max_steps as number) >= 1,
+      `max_steps must be a whole number >= 1, got ${resolved.max_steps}`,
+    );
+  }
   check(Number.isInteger(resolved.seed), `the seed must be a whole number, got ${resolved.seed}`);
   planMetrics(graph, resolved.metrics);
   return resolved;
@@ -204,12 +258,119 @@ function resolveData(spec: DataSpec, override: string | undefined, specPath: str
   return data;
 }
 
+/** What the schedule's defaults depend on, known once the data is loaded. */
+export interface RunShape {
+  /** Optimizer steps in one pass over the training data. */
+  stepsPerEpoch: number;
+  hasValidation: boolean;
+}
+
 /**
- * The schedule with its defaults written out; cosine's t_max is fixed to this run's epochs, so
- * a resumed run that asks for more epochs keeps the curve it started on.
+ * The schedule with its defaults written out, in the units of its interval: the warmup in
+ * steps or epochs, and the main schedule's length (cosine's t_max, onecycle's steps) set to
+ * what is left of the run after the warmup. It is fixed there, so a resumed run that asks for
+ * more epochs keeps the curve it started on.
  */
-function resolveSchedule(schedule: ScheduleSpec, epochs: number): ScheduleSpec {
-  if (schedule.step) return { step: { gamma: 0.1, ...schedule.step } };
-  const cosine = schedule.cosine ?? {};
-  return { cosine: { t_max: cosine.t_max ?? Math.max(1, epochs), eta_min: cosine.eta_min ?? 0 } };
+export function finishTrain(train: ResolvedTrain, shape: RunShape): ResolvedTrain {
+  const out = structuredClone(train);
+  if (out.early_stopping) {
+    const given = out.early_stopping;
+    const metric = given.metric ?? defaultMetric(shape.hasValidation);
+    if (metric.startsWith('valid.') && !shape.hasValidation) {
+      throw new TrainingError(
+        `early_stopping watches ${metric}, but the run has no validation split; set train.data.valid (e.g. 0.2) or watch train.loss`,
+      );
+    }
+    out.early_stopping = {
+      metric,
+      patience: given.patience ?? TRAIN_DEFAULTS.patience,
+      mode: given.mode ?? modeOf(metric),
+      min_delta: given.min_delta ?? 0,
+    };
+  }
+  if (out.schedule) out.schedule = finishSchedule(out, out.schedule, shape);
+  return out;
+}
+
+function finishSchedule(
+  train: ResolvedTrain,
+  schedule: ScheduleSpec,
+  shape: RunShape,
+): ScheduleSpec {
+  const stepped = train.max_steps !== undefined;
+  const interval =
+    schedule.interval ??
+    (stepped || schedule.onecycle || schedule.warmup?.steps !== undefined ? 'step' : 'epoch');
+  const perInterval = interval === 'step' ? 1 : shape.stepsPerEpoch;
+  const total =
+    train.max_steps ?? Math.ceil(((train.epochs as number) * shape.stepsPerEpoch) / perInterval);
+  const out: ScheduleSpec = {};
+  let warmupLength = 0;
+  if (schedule.warmup) {
+    const { epochs, steps, start_factor = 1 / 3 } = schedule.warmup;
+    warmupLength =
+      steps ??
+      (interval === 'step' ? (epochs as number) * shape.stepsPerEpoch : (epochs as number));
+    out.warmup = { [interval === 'step' ? 'steps' : 'epochs']: warmupLength, start_factor };
+  }
+  const rest = Math.max(1, total - warmupLength);
+  if (schedule.step) out.step = { gamma: 0.1, ...schedule.step };
+  if (schedule.multistep) out.multistep = { gamma: 0.1, ...schedule.multistep };
+  if (schedule.exponential) out.exponential = { ...schedule.exponential };
+  if (schedule.cosine) {
+    out.cosine = { t_max: schedule.cosine.t_max ?? rest, eta_min: schedule.cosine.eta_min ?? 0 };
+  }
+  if (schedule.onecycle) {
+    const o = schedule.onecycle;
+    out.onecycle = {
+      max_lr: o.max_lr ?? groupLrs(train),
+      total_steps: o.total_steps ?? rest,
+      pct_start: o.pct_start ?? 0.3,
+      anneal_strategy: o.anneal_strategy ?? 'cos',
+      cycle_momentum: o.cycle_momentum ?? true,
+      base_momentum: o.base_momentum ?? 0.85,
+      max_momentum: o.max_momentum ?? 0.95,
+      div_factor: o.div_factor ?? 25,
+      final_div_factor: o.final_div_factor ?? 1e4,
+      three_phase: o.three_phase ?? false,
+    };
+  }
+  if (schedule.reduce_on_plateau) {
+    const p = schedule.reduce_on_plateau;
+    const metric = p.metric ?? defaultMetric(shape.hasValidation);
+    if (metric.startsWith('valid.') && !shape.hasValidation) {
+      throw new TrainingError(
+        `reduce_on_plateau watches ${metric}, but the run has no validation split; set train.data.valid (e.g. 0.2) or watch train.loss`,
+      );
+    }
+    out.reduce_on_plateau = {
+      metric,
+      mode: p.mode ?? modeOf(metric),
+      factor: p.factor ?? 0.1,
+      patience: p.patience ?? 10,
+      threshold: p.threshold ?? 1e-4,
+      threshold_mode: p.threshold_mode ?? 'rel',
+      cooldown: p.cooldown ?? 0,
+      min_lr: p.min_lr ?? 0,
+      eps: p.eps ?? 1e-8,
+    };
+  }
+  out.interval = interval;
+  return out;
+}
+
+/**
+ * onecycle's default peak: the optimizer's lr, or each group's when param_groups give groups
+ * their own (the default group first, as the optimizer holds them).
+ */
+function groupLrs(train: ResolvedTrain): number | number[] {
+  const lr = Object.values(train.optimizer)[0].lr as number;
+  const groups = train.param_groups ?? [];
+  if (groups.every((g) => g.lr === undefined)) return lr;
+  return [lr, ...groups.map((g) => g.lr ?? lr)];
+}
+
+/** The optimizer's name and spec options of a resolved train section. */
+export function optimizerOf(train: ResolvedTrain): [string, Record<string, unknown>] {
+  return Object.entries(train.optimizer)[0];
 }

@@ -31,7 +31,7 @@ describe('parseSpecDocument on valid specs', () => {
     expect(located?.file).toBe('specs/iris.yaml');
     expect(located?.spec.name).toBe('iris-mlp');
     expect(located?.spec.inputs.y).toEqual({ shape: ['batch'], dtype: 'int32' });
-    expect(located?.spec.train?.optimizer?.sgd.weight_decay).toBe(1.0e-4);
+    expect(located?.spec.train?.optimizer?.sgd?.weight_decay).toBe(1.0e-4);
   });
 
   it('reads CRLF line endings with the same positions', () => {

@@ -73,7 +73,14 @@ const MIRRORS: Record<string, SchemaObject> = {
   IdxSpec: defs.idxFiles,
   TestDataSpec: defs.testData,
   SgdSpec: defs.sgd,
+  AdamSpec: defs.adam,
+  RmspropSpec: defs.rmsprop,
+  AdagradSpec: defs.adagrad,
+  AdadeltaSpec: defs.adadelta,
+  OptimizerSpec: defs.optimizer,
+  ParamGroupSpec: defs.paramGroup,
   ScheduleSpec: defs.schedule,
+  EarlyStoppingSpec: defs.earlyStopping,
   TrainSpec: defs.train,
 };
 

@@ -105,7 +105,7 @@ describe('--resume', () => {
 
   it('refuses options that would change the run, naming them', async () => {
     await expect(trainRun({ specPath: SPEC, resume: straight, lr: 0.1, seed: 2 })).rejects.toThrow(
-      '--resume continues a run with the settings it was started with; --lr, --seed cannot be changed (only --epochs can); start a new run to change them',
+      '--resume continues a run with the settings it was started with; --lr, --seed cannot be changed (only --epochs or --max-steps can); start a new run to change them',
     );
   });
 

@@ -73,6 +73,7 @@ describe('trainRun: the run folder', () => {
         },
       },
       epochs: 1,
+      accumulate: 1,
       batch_size: 5,
       seed: 8,
       shuffle: true,
@@ -96,7 +97,7 @@ describe('trainRun: the run folder', () => {
     ]);
     await trainRun({ specPath: cosine, out: dir.join('cosine') });
     const train = parse(readFileSync(dir.join('cosine', RUN_FILES.spec), 'utf8')).train;
-    expect(train.schedule).toEqual({ cosine: { t_max: 3, eta_min: 0 } });
+    expect(train.schedule).toEqual({ cosine: { t_max: 3, eta_min: 0 }, interval: 'epoch' });
     const lrs = jsonLines(dir.join('cosine', RUN_FILES.metrics)).map((l) => l.lr as number);
     expect(lrs[0]).toBe(0.2);
     expect(lrs[1]).toBeCloseTo(0.2 * 0.75, 12);
@@ -107,7 +108,7 @@ describe('trainRun: the run folder', () => {
     ]);
     await trainRun({ specPath: step, out: dir.join('step') });
     const stepTrain = parse(readFileSync(dir.join('step', RUN_FILES.spec), 'utf8')).train;
-    expect(stepTrain.schedule).toEqual({ step: { step_size: 2, gamma: 0.1 } });
+    expect(stepTrain.schedule).toEqual({ step: { step_size: 2, gamma: 0.1 }, interval: 'epoch' });
     const stepLrs = jsonLines(dir.join('step', RUN_FILES.metrics)).map((l) => l.lr as number);
     expect(stepLrs[0]).toBe(0.2);
     expect(stepLrs[1]).toBe(0.2);
