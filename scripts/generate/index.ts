@@ -2,17 +2,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderOpCases } from './op-cases.js';
+import { renderOpsDoc } from './ops-doc.js';
 import { renderOpsApi } from './ops-api.js';
+import { renderSchema } from './schema.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every generated file: its path from the repository root, and its content now. */
 export function generatedFiles(): { path: string; content: string }[] {
   return [
     { path: 'src/ops/generated.ts', content: renderOpsApi() },
     { path: 'test/fixtures/op-cases.json', content: renderOpCases() },
+    { path: 'docs/ops.md', content: renderOpsDoc(ROOT) },
+    { path: 'schema/modelspec.schema.json', content: renderSchema(ROOT) },
   ];
 }
-
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const { path, content } of generatedFiles()) {

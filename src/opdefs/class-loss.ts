@@ -27,6 +27,9 @@ function classLossDef(name: 'cross_entropy' | 'nll_loss'): OpDef<LossAttrs, Clas
     doc: softmax
       ? '−log_softmax(logits)[target] averaged over the targets: logits [N, C] (or [N, C, d1, ...], or [C]) and int32 class indices [N] (or [N, d1, ...], or a scalar)'
       : '−input[target] for log-probabilities (e.g. from log_softmax); layouts as cross_entropy',
+    gradient: softmax
+      ? '(softmax(logits) − onehot(target)) · g, / n for the mean'
+      : '−g at each target class, 0 elsewhere',
     operands: ['input', 'target'],
     attrs: { reduction: REDUCTION },
     options: 'LossOptions',

@@ -14,6 +14,7 @@ export default defineOp<{ axis: number }, ConcatLayout>({
   name: 'concat',
   family: 'shape',
   doc: 'joins tensors along an existing axis; all other axes must agree',
+  gradient: 'split back to each operand',
   operands: ['tensors'],
   listOperand: true,
   attrs: { axis: int(0, 'the axis joined along') },

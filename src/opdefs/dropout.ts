@@ -12,6 +12,7 @@ export default defineOp<{ p: number }>({
   name: 'dropout',
   family: 'regularisation',
   doc: 'zeroes each element with probability p and scales the rest by 1/(1 − p) while training; the identity in eval mode',
+  gradient: 'g through the same mask and scale',
   operands: ['input'],
   attrs: { p: float(0.5, 'the probability of zeroing an element', { min: 0, max: 1 }) },
   infer: ([x], _attrs, mode) => ({

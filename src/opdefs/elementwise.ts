@@ -254,6 +254,70 @@ const UNARY: readonly UnaryRow[] = [
     ],
     layer: true,
   },
+  {
+    name: 'silu',
+    family: 'activation',
+    doc: 'x · sigmoid(x) (also called swish)',
+    fn: 'x * sigmoid(x)',
+    gradient: { d: 'sigmoid(x) * (1 + x * (1 - sigmoid(x)))' },
+    dtype: 'float',
+    torch: 'F.silu(input)',
+    onnx: 'Sigmoid',
+    layer: true,
+    examples: [
+      { name: '[4,5]', inputs: [randn([4, 5], 3)] },
+      { name: 'magnitude 1000', inputs: [exact([2, 4], BIG)] },
+    ],
+  },
+  {
+    name: 'hardtanh',
+    family: 'activation',
+    doc: 'x clamped to [min_val, max_val]; the gradient passes strictly inside',
+    fn: 'x < min_val ? min_val : x > max_val ? max_val : x',
+    gradient: { d: 'x > min_val && x < max_val ? 1 : 0' },
+    dtype: 'float',
+    attrs: {
+      min_val: float(-1, 'the lower bound'),
+      max_val: float(1, 'the upper bound'),
+    },
+    check: (attrs) =>
+      (attrs.min_val as number) > (attrs.max_val as number)
+        ? `hardtanh: min_val=${attrs.min_val} is greater than max_val=${attrs.max_val}`
+        : undefined,
+    torch: 'F.hardtanh(input, min_val, max_val)',
+    onnx: 'Clip',
+    layer: true,
+    examples: [
+      { name: 'default bounds', inputs: [randn([4, 5], 2, [-1, 1])] },
+      {
+        name: 'bounds 0 and 6 (relu6)',
+        inputs: [randn([4, 5], 4, [0, 6])],
+        attrs: { min_val: 0, max_val: 6 },
+      },
+    ],
+  },
+  {
+    name: 'sin',
+    family: 'arithmetic',
+    doc: 'the sine',
+    fn: 'sin(x)',
+    gradient: { d: 'cos(x)' },
+    dtype: 'float',
+    torch: 'torch.sin(input)',
+    onnx: 'Sin',
+    examples: [{ name: '[3,4]', inputs: [randn([3, 4], 3)] }],
+  },
+  {
+    name: 'cos',
+    family: 'arithmetic',
+    doc: 'the cosine',
+    fn: 'cos(x)',
+    gradient: { d: '-sin(x)' },
+    dtype: 'float',
+    torch: 'torch.cos(input)',
+    onnx: 'Cos',
+    examples: [{ name: '[3,4]', inputs: [randn([3, 4], 3)] }],
+  },
 ];
 
 interface BinaryRow {
@@ -373,6 +437,7 @@ function unaryDef(row: UnaryRow): OpDef {
     name: row.name,
     family: row.family,
     doc: row.doc,
+    gradient: 'd' in row.gradient ? `g · (${row.gradient.d})` : row.gradient.grad,
     elementwise: 'unary',
     operands: ['input'],
     attrs: row.attrs,
@@ -412,6 +477,7 @@ function binaryDef(row: BinaryRow): OpDef {
     name: row.name,
     family: 'arithmetic',
     doc: row.doc,
+    gradient: row.grads.map((g) => g.replace(/R\((.*)\)/, '$1')).join('; '),
     elementwise: 'binary',
     operands: ['input', 'other'],
     infer(args, _attrs, mode) {

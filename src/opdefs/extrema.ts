@@ -25,7 +25,8 @@ function extreme(name: 'max' | 'min', beats: Beats): OpDef<ReduceAttrs, Reductio
   return defineOp<ReduceAttrs, Reduction>({
     name,
     family: 'reduction',
-    doc: `the ${name === 'max' ? 'largest' : 'smallest'} value over one axis or all of them; the gradient goes to the first such element along an axis, and is shared by ties over all axes`,
+    doc: `the ${name === 'max' ? 'largest' : 'smallest'} value over one axis or all of them`,
+    gradient: 'g to the first extreme along the axis; shared by tied extremes over all axes',
     operands: ['input'],
     attrs: REDUCE_ATTRS,
     options: 'ReduceOptions',

@@ -7,6 +7,7 @@ export default defineOp({
   name: 'flatten',
   family: 'shape',
   doc: 'merges axes start_axis..end_axis into one; the default keeps axis 0 as the batch axis, like nn.Flatten (torch.flatten starts at 0)',
+  gradient: 'reshaped back',
   operands: ['input'],
   attrs: {
     start_axis: int(1, 'the first axis merged'),

@@ -12,6 +12,7 @@ export default defineOp<IndexAttrs, { axis: number; position: number[] }>({
   name: 'index',
   family: 'shape',
   doc: "the sub-tensor at one position of an axis, with that axis dropped (torch's x.select)",
+  gradient: 'scattered back, 0 elsewhere',
   operands: ['input'],
   attrs: {
     axis: int(0, 'the axis indexed'),

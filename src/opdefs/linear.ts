@@ -46,6 +46,7 @@ export default defineOp<Attrs, LinearLayout>({
   name: 'linear',
   family: 'linear algebra',
   doc: 'torch.nn.functional.linear: x · weightᵀ + bias, weight [out, in], bias [out]; the batch dims of x join the rows of one product',
+  gradient: 'G·W, Gᵀ·x, Σ G over the rows',
   operands: ['input', 'weight', 'bias?'],
   infer(args, _attrs, mode) {
     return {

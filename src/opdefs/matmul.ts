@@ -20,6 +20,7 @@ export default defineOp<Record<string, never>, MatmulLayout>({
   name: 'matmul',
   family: 'linear algebra',
   doc: 'torch.matmul: 2-D, batched with broadcast batch dims, and 1-D operands (a 1-D left operand is a row, a 1-D right operand a column, the added axis dropped)',
+  gradient: 'G·Bᵀ and Aᵀ·G, summed over broadcast batch dims',
   operands: ['input', 'other'],
   infer(args, _attrs, mode) {
     const shape = matmulShape(args[0], args[1]);

@@ -153,6 +153,7 @@ function lossDef(row: PointwiseRow): OpDef<LossAttrs> {
     name: row.name,
     family: 'loss',
     doc: row.doc,
+    gradient: `${row.dx} per element (input), ${row.dt} (target); times g, / n for the mean`,
     operands: ['input', 'target'],
     attrs: { reduction: REDUCTION },
     options: 'LossOptions',

@@ -7,6 +7,7 @@ export default defineOp({
   name: 'reshape',
   family: 'shape',
   doc: 'the same elements in a new shape; one dim may be -1 (inferred), and symbols such as batch may appear',
+  gradient: 'reshaped back',
   operands: ['input'],
   attrs: { shape: ints(undefined, 'the new shape') },
   infer: ([x], attrs) => ({ shape: reshapeShape(x, attrs), dtype: x.dtype }),

@@ -10,6 +10,7 @@ export default defineOp<SliceAttrs, { axis: number; positions: number[] }>({
   name: 'slice',
   family: 'shape',
   doc: "x[start:end:step] along one axis with Python's rules: negative bounds count from the end, bounds past either end are clamped",
+  gradient: 'scattered back, 0 elsewhere',
   operands: ['input'],
   attrs: {
     axis: int(0, 'the axis sliced'),

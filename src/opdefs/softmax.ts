@@ -20,6 +20,7 @@ function softmaxLike(name: 'softmax' | 'log_softmax'): OpDef<SoftmaxAttrs, Softm
     doc: log
       ? 'x − log Σ exp(x) along an axis; finite for inputs of any finite magnitude'
       : 'exp(x) / Σ exp(x) along an axis, computed with the slice maximum subtracted',
+    gradient: log ? 'g − softmax(x)·Σg' : 's·(g − Σ g·s), s the result',
     operands: ['input'],
     options: 'SoftmaxOptions',
     attrs: { axis: int(-1, 'the axis that sums to 1 (the last by default)') },

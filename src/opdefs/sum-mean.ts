@@ -40,6 +40,7 @@ function sumLike(name: 'sum' | 'mean'): OpDef<ReduceAttrs, Reduction> {
     name,
     family: 'reduction',
     doc: mean ? 'the mean over one axis or all of them' : 'the sum over one axis or all of them',
+    gradient: mean ? 'g / n spread over the reduced axis' : 'g spread over the reduced axis',
     operands: ['input'],
     attrs: REDUCE_ATTRS,
     options: 'ReduceOptions',

@@ -8,6 +8,7 @@ export default defineOp<{ axis0: number; axis1: number }, [number, number]>({
   name: 'transpose',
   family: 'linear algebra',
   doc: 'swaps two axes (the last two by default) into new contiguous storage; `.T` is the 2-D case',
+  gradient: 'the gradient swapped back',
   operands: ['input'],
   attrs: {
     axis0: int(-2, 'the first axis swapped'),

@@ -140,6 +140,8 @@ export interface OpDef<A = Attrs, P = unknown> {
   family: OpFamily;
   /** One line for the reference: what the op computes. */
   doc: string;
+  /** One line for the reference: the gradient (elementwise rows derive it from their formulas). */
+  gradient?: string;
   operands: readonly OperandDef[];
   /**
    * An elementwise op of one operand computes each element from the same element alone, so it

@@ -114,9 +114,11 @@ export function callOp(def: OpDef, args: readonly unknown[]): Tensor {
     const attr = def.attrs.find((a) => camelCase(a.name) === key);
     if (attr === undefined) {
       const known = [...def.attrs.map((a) => camelCase(a.name)), ...contextKeys];
-      const hint =
-        suggest(camelCase(key), known) ??
-        (key === 'dim' && known.includes('axis') ? 'axis' : undefined);
+      const spelled = camelCase(key);
+      const hint = known.includes(spelled)
+        ? spelled
+        : (suggest(spelled, known) ??
+          (key === 'dim' && known.includes('axis') ? 'axis' : undefined));
       throw new ValueError(
         `${op}: unknown option '${key}'${hint ? `; did you mean '${hint}'?` : ''} (${known.length ? `known: ${known.join(', ')}` : 'it takes none'})`,
       );

@@ -140,6 +140,34 @@ export const elu: {
   (input: TensorLike, alpha?: number): Tensor;
 } = op('elu');
 
+/** x · sigmoid(x) (also called swish) */
+export const silu: {
+  (input: TensorLike): Tensor;
+} = op('silu');
+
+export interface HardtanhOptions {
+  /** the lower bound (default -1) */
+  minVal?: number;
+  /** the upper bound (default 1) */
+  maxVal?: number;
+}
+
+/** x clamped to [min_val, max_val]; the gradient passes strictly inside */
+export const hardtanh: {
+  (input: TensorLike, options?: HardtanhOptions): Tensor;
+  (input: TensorLike, minVal?: number, maxVal?: number): Tensor;
+} = op('hardtanh');
+
+/** the sine */
+export const sin: {
+  (input: TensorLike): Tensor;
+} = op('sin');
+
+/** the cosine */
+export const cos: {
+  (input: TensorLike): Tensor;
+} = op('cos');
+
 /** torch.matmul: 2-D, batched with broadcast batch dims, and 1-D operands (a 1-D left operand is a row, a 1-D right operand a column, the added axis dropped) */
 export const matmul: {
   (input: TensorLike, other: TensorLike): Tensor;
@@ -248,13 +276,13 @@ export const mean: {
   (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
 } = op('mean');
 
-/** the largest value over one axis or all of them; the gradient goes to the first such element along an axis, and is shared by ties over all axes */
+/** the largest value over one axis or all of them */
 export const max: {
   (input: TensorLike, options?: ReduceOptions): Tensor;
   (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
 } = op('max');
 
-/** the smallest value over one axis or all of them; the gradient goes to the first such element along an axis, and is shared by ties over all axes */
+/** the smallest value over one axis or all of them */
 export const min: {
   (input: TensorLike, options?: ReduceOptions): Tensor;
   (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
@@ -373,6 +401,15 @@ declare module '../tensor/tensor.js' {
     /** x for x > 0, α(eˣ − 1) otherwise */
     elu(options?: EluOptions): Tensor;
     elu(alpha?: number): Tensor;
+    /** x · sigmoid(x) (also called swish) */
+    silu(): Tensor;
+    /** x clamped to [min_val, max_val]; the gradient passes strictly inside */
+    hardtanh(options?: HardtanhOptions): Tensor;
+    hardtanh(minVal?: number, maxVal?: number): Tensor;
+    /** the sine */
+    sin(): Tensor;
+    /** the cosine */
+    cos(): Tensor;
     /** torch.matmul: 2-D, batched with broadcast batch dims, and 1-D operands (a 1-D left operand is a row, a 1-D right operand a column, the added axis dropped) */
     matmul(other: TensorLike): Tensor;
     /** torch.nn.functional.linear: x · weightᵀ + bias, weight [out, in], bias [out]; the batch dims of x join the rows of one product */
@@ -399,10 +436,10 @@ declare module '../tensor/tensor.js' {
     /** the mean over one axis or all of them */
     mean(options?: ReduceOptions): Tensor;
     mean(axis?: number | null, keepdim?: boolean): Tensor;
-    /** the largest value over one axis or all of them; the gradient goes to the first such element along an axis, and is shared by ties over all axes */
+    /** the largest value over one axis or all of them */
     max(options?: ReduceOptions): Tensor;
     max(axis?: number | null, keepdim?: boolean): Tensor;
-    /** the smallest value over one axis or all of them; the gradient goes to the first such element along an axis, and is shared by ties over all axes */
+    /** the smallest value over one axis or all of them */
     min(options?: ReduceOptions): Tensor;
     min(axis?: number | null, keepdim?: boolean): Tensor;
     /** exp(x) / Σ exp(x) along an axis, computed with the slice maximum subtracted */
