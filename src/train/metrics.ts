@@ -36,6 +36,17 @@ export function planMetrics(graph: Graph, metrics: readonly MetricName[]): Metri
     );
   }
   if (metrics.includes('accuracy')) {
+    // Accuracy counts one answer per example, read from the batch's target input: a target the
+    // graph computes, or several per example (a language model's [batch, T]), would be
+    // miscounted, so it is refused.
+    const input = graph.inputs.find((i) => i.name === target);
+    if (!input || !input.shape.slice(1).every((d) => d === 1)) {
+      const node = graph.nodes.find((n) => n.name === target);
+      const shape = input?.shape ?? node?.shape ?? [];
+      throw new ModelError(
+        `metric 'accuracy' counts one class per example, so the loss's target must be an input of shape [batch] (or [batch, 1]); '${target}' is ${input ? 'an input' : 'computed by the graph'} of shape [${shape.join(', ')}] (spec '${graph.name}')`,
+      );
+    }
     if (CLASS_LOSSES.has(op))
       return { prediction, target, metrics: [...metrics], rule: 'argmax', threshold: 0 };
     if (op === 'binary_cross_entropy' || op === 'bce_with_logits') {

@@ -240,6 +240,32 @@ describe('fit: metrics', () => {
     expect(record.train.loss).toBeCloseTo(record.train.mse, 6);
   });
 
+  it("refuses accuracy when the loss's target is not one class per example", async () => {
+    const perPosition = `modelspec: 1
+name: per-position
+inputs:
+  x: {shape: [batch, 2, 3]}
+  y: {shape: [batch, 2], dtype: int32}
+loss: cross_entropy(reshape(x, shape=[-1, 3]), reshape(y, shape=[-1]))
+`;
+    const model = compileSpec(perPosition);
+    const data = {
+      x: tensor([
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      ]),
+      y: tensor([[0, 1]], { dtype: 'int32' }),
+    };
+    expect(() => evaluate(model, data, { metrics: ['accuracy'] })).toThrow(
+      "metric 'accuracy' counts one class per example, so the loss's target must be an input of shape [batch] (or [batch, 1]); '",
+    );
+    expect(() => evaluate(model, data, { metrics: ['accuracy'] })).toThrow(
+      "'loss/reshape_2' is computed by the graph of shape [2*batch] (spec 'per-position')",
+    );
+  });
+
   it('refuses accuracy for a regression loss, naming the loss', async () => {
     const model = compileSpec(linearSpec(2, 1, 'mse_loss(out, y)'));
     const optimizer = new SGD(model.parameters(), { lr: 0 });
