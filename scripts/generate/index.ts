@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderOpCases } from './op-cases.js';
-import { renderOpsDoc } from './ops-doc.js';
 import { renderOpsApi } from './ops-api.js';
+import { renderOpsDoc } from './ops-doc.js';
 import { renderSchema } from './schema.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

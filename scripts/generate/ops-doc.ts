@@ -20,7 +20,9 @@ function literal(value: AttrValue | undefined): string {
 const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
 
 function specSpelling(def: OpDef): string {
-  const operands = def.listOperand ? ['[a, b]'] : def.operands.map((o) => (o.optional ? `${o.name}?` : o.name));
+  const operands = def.listOperand
+    ? ['[a, b]']
+    : def.operands.map((o) => (o.optional ? `${o.name}?` : o.name));
   const attrs = def.attrs.map((a) => `${a.name}=${literal(a.default)}`);
   const call = code(`${def.name}(${[...operands, ...attrs].join(', ')})`);
   const infix = INFIX.get(def.name);
@@ -41,9 +43,19 @@ function apiSpelling(def: OpDef): string {
 
 export function opTable(family: OpFamily): string {
   const rows = SPEC_OPS.filter((def) => def.family === family).map((def) =>
-    [specSpelling(def), apiSpelling(def), def.doc.replace(/\|/g, '\\|'), code(def.gradient ?? 'none'), code(def.gradFn)].join(' | '),
+    [
+      specSpelling(def),
+      apiSpelling(def),
+      def.doc.replace(/\|/g, '\\|'),
+      code(def.gradient ?? 'none'),
+      code(def.gradFn),
+    ].join(' | '),
   );
-  return ['| spec | TypeScript | value | gradient | gradFn |', '| --- | --- | --- | --- | --- |', ...rows.map((r) => `| ${r} |`)].join('\n');
+  return [
+    '| spec | TypeScript | value | gradient | gradFn |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
 }
 
 /** docs/ops.md with every generated table rendered afresh from the definitions. */
@@ -51,7 +63,8 @@ export function renderOpsDoc(root: string): string {
   const text = readFileSync(join(root, 'docs/ops.md'), 'utf8');
   return text.replace(
     /<!-- generated: ([a-z ]+) -->\n[\s\S]*?<!-- end generated -->/g,
-    (_, family: string) => `<!-- generated: ${family} -->\n${opTable(family as OpFamily)}\n<!-- end generated -->`,
+    (_, family: string) =>
+      `<!-- generated: ${family} -->\n${opTable(family as OpFamily)}\n<!-- end generated -->`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAYER_KINDS, layerArgs } from '../../src/compiler/layers.js';
@@ -20,13 +21,24 @@ const EXAMPLE: Record<AttrDef['type'], (attr: AttrDef) => unknown> = {
 };
 
 function attrSchema(attr: AttrDef): Record<string, unknown> {
-  const base: Record<string, unknown> = { description: `${attr.doc[0].toUpperCase()}${attr.doc.slice(1)}.` };
+  const base: Record<string, unknown> = {
+    description: `${attr.doc[0].toUpperCase()}${attr.doc.slice(1)}.`,
+  };
   switch (attr.type) {
     case 'int':
-      Object.assign(base, { type: 'integer', minimum: attr.min ?? -MAX_INT, maximum: attr.max ?? MAX_INT });
+      Object.assign(base, {
+        type: 'integer',
+        minimum: attr.min ?? -MAX_INT,
+        maximum: attr.max ?? MAX_INT,
+      });
       break;
     case 'float':
-      Object.assign(base, { type: 'number' }, attr.min === undefined ? {} : { minimum: attr.min }, attr.max === undefined ? {} : { maximum: attr.max });
+      Object.assign(
+        base,
+        { type: 'number' },
+        attr.min === undefined ? {} : { minimum: attr.min },
+        attr.max === undefined ? {} : { maximum: attr.max },
+      );
       break;
     case 'bool':
       base.type = 'boolean';
@@ -73,6 +85,7 @@ function layerSchema(def: OpDef): Record<string, unknown> {
     examples,
     type: [SCALAR[main.type], ...[object.type].flat()],
     if: { type: SCALAR[main.type] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
     then: attrSchema(main),
     else: object,
   };
@@ -80,11 +93,19 @@ function layerSchema(def: OpDef): Record<string, unknown> {
 
 export function layerDef(): Record<string, unknown> {
   const kinds = [...LAYER_KINDS.values()];
-  const bare = kinds.filter((def) => layerArgs(def).every((a) => a.default !== undefined)).map((d) => d.name);
+  const bare = kinds
+    .filter((def) => layerArgs(def).every((a) => a.default !== undefined))
+    .map((d) => d.name);
   return {
-    description: `One stack entry: a bare name (${bare.slice(0, 3).map((n) => `\`${n}\``).join(', ')}, ...) or a one-key object with arguments (\`{linear: 64}\`). Generated from the op definitions.`,
+    description: `One stack entry: a bare name (${bare
+      .slice(0, 3)
+      .map((n) => `\`${n}\``)
+      .join(
+        ', ',
+      )}, ...) or a one-key object with arguments (\`{linear: 64}\`). Generated from the op definitions.`,
     type: ['string', 'object'],
     if: { type: 'string' },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
     then: { type: 'string', enum: bare },
     else: {
       type: 'object',
@@ -132,5 +153,11 @@ export function renderSchema(root: string): string {
     ...opObject.properties,
     op: { ...opObject.properties.op, examples: OP_DEFS.map((d) => d.name) },
   };
-  return replaceDef(replaceDef(text, 'layer', layerDef()), 'opObject', opObject);
+  const generated = replaceDef(replaceDef(text, 'layer', layerDef()), 'opObject', opObject);
+  // Formatted as Biome formats the rest of the repository (npm run lint checks it).
+  return execFileSync(
+    join(root, 'node_modules/.bin/biome'),
+    ['format', '--stdin-file-path=schema/modelspec.schema.json'],
+    { input: generated, encoding: 'utf8' },
+  );
 }
