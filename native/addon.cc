@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
 
@@ -262,6 +263,75 @@ napi_value Conv2dBackwardWeight(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+bool number(Args& args, size_t i, const char* name, double* out) {
+  if (i >= args.argc || napi_get_value_double(args.env, args.argv[i], out) != napi_ok) {
+    return fail(args.env, args.where(i, name) + " must be a number");
+  }
+  return true;
+}
+
+// The length of a Float32Array argument (after checking it is one).
+bool length_of(Args& args, size_t i, const char* name, int64_t* out) {
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  if (i < args.argc) napi_is_typedarray(args.env, args.argv[i], &is_typed);
+  if (is_typed) {
+    napi_get_typedarray_info(args.env, args.argv[i], &type, &length, nullptr, nullptr, nullptr);
+  }
+  if (!is_typed || type != napi_float32_array) {
+    return fail(args.env, args.where(i, name) + " must be a Float32Array");
+  }
+  *out = static_cast<int64_t>(length);
+  return true;
+}
+
+// sgdUpdate(param, grad, buffer | null, lr, momentum, keep, threads)
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  Args args(env, info, "sgdUpdate");
+  int64_t n = 0;
+  double lr = 0, momentum = 0, keep = 0;
+  int threads = 1;
+  float *param = nullptr, *grad = nullptr, *buffer = nullptr;
+  if (!length_of(args, 0, "param", &n) || !args.floats(0, "param", n, &param) ||
+      !args.floats(1, "grad", n, &grad) || !args.floats(2, "buffer", n, &buffer, true) ||
+      !number(args, 3, "lr", &lr) || !number(args, 4, "momentum", &momentum) ||
+      !number(args, 5, "keep", &keep) || !thread_count(args, 6, &threads)) {
+    return nullptr;
+  }
+  ms::sgd_update(param, grad, buffer, n, lr, momentum, keep, pool, threads);
+  return undefined(env);
+}
+
+// reluBackward(g, out, dst, threads): over dst's length.
+napi_value ReluBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "reluBackward");
+  int64_t n = 0;
+  int threads = 1;
+  float *g = nullptr, *out = nullptr, *dst = nullptr;
+  if (!length_of(args, 2, "dst", &n) || !args.floats(0, "g", n, &g) ||
+      !args.floats(1, "out", n, &out) || !args.floats(2, "dst", n, &dst) ||
+      !thread_count(args, 3, &threads)) {
+    return nullptr;
+  }
+  ms::relu_backward(g, out, dst, n, pool, threads);
+  return undefined(env);
+}
+
+// addInto(dst, src, threads): over dst's length.
+napi_value AddInto(napi_env env, napi_callback_info info) {
+  Args args(env, info, "addInto");
+  int64_t n = 0;
+  int threads = 1;
+  float *dst = nullptr, *src = nullptr;
+  if (!length_of(args, 0, "dst", &n) || !args.floats(0, "dst", n, &dst) ||
+      !args.floats(1, "src", n, &src) || !thread_count(args, 2, &threads)) {
+    return nullptr;
+  }
+  ms::add_into(dst, src, n, pool, threads);
+  return undefined(env);
+}
+
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   Args args(env, info, "setIsa");
   char name[32] = {};
@@ -304,6 +374,9 @@ napi_value Init(napi_env env, napi_value exports) {
        napi_default, nullptr},
       {"conv2dBackwardWeight", nullptr, Conv2dBackwardWeight, nullptr, nullptr, nullptr,
        napi_default, nullptr},
+      {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reluBackward", nullptr, ReluBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"addInto", nullptr, AddInto, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -53,6 +53,20 @@ export interface NativeAddon {
     accumulate: boolean,
     threads: number,
   ): void;
+  /** As sgdUpdateReference over param's length (grad and buffer at least as long). */
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    buffer: Float32Array | null,
+    lr: number,
+    momentum: number,
+    keep: number,
+    threads: number,
+  ): void;
+  /** As reluGradReference over dst's length. */
+  reluBackward(g: Float32Array, out: Float32Array, dst: Float32Array, threads: number): void;
+  /** dst += src over dst's length. */
+  addInto(dst: Float32Array, src: Float32Array, threads: number): void;
   /** Chooses the micro-kernels' instruction set (tests); false when this CPU lacks it. */
   setIsa(isa: NativeIsa): boolean;
   info(): { isa: NativeIsa; bestIsa: NativeIsa; cpus: number };

@@ -1,5 +1,5 @@
 import { loadNativeAddon } from './addon.js';
-import { defaultNativeThreads, type NativeKernelOptions } from './options.js';
+import { type NativeKernelOptions, threadsOf } from './options.js';
 
 /**
  * A 2-D convolution's sizes, NCHW, with torch.nn.functional.conv2d's meaning: input
@@ -129,14 +129,12 @@ function geometry(s: Conv2dShape): number[] {
  * Native 2-D convolution kernels (im2col + the native GEMM; results do not depend on the
  * thread count), or null when the addon is unavailable (nativeStatus says why).
  */
-export function createNativeConv2d({
-  threads = defaultNativeThreads(),
-}: NativeKernelOptions = {}): NativeConvKernels<Conv2dShape> | null {
+export function createNativeConv2d(
+  options: NativeKernelOptions = {},
+): NativeConvKernels<Conv2dShape> | null {
   const addon = loadNativeAddon();
   if (addon === null) return null;
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`native kernels: threads must be a whole number >= 1, got ${threads}`);
-  }
+  const threads = threadsOf(options);
   return {
     forward: (x, weight, bias, out, shape) =>
       addon.conv2dForward(x, weight, bias, out, geometry(shape), threads),

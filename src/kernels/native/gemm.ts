@@ -3,7 +3,7 @@ import { linearForwardReference } from '../linear-wasm.js';
 import { type MatmulKernel, matmulReference } from '../matmul.js';
 import type { NumArray } from '../types.js';
 import { loadNativeAddon } from './addon.js';
-import { defaultNativeThreads, type NativeKernelOptions } from './options.js';
+import { type NativeKernelOptions, threadsOf } from './options.js';
 
 /**
  * out[m×n] = act((out +) op(A)·op(B) + bias), row-major, op(A) m×k (stored k×m with transA),
@@ -35,24 +35,15 @@ const gemmReference: NativeGemmKernel = (a, b, out, m, k, n, ta, tb, accumulate,
   }
 };
 
-function checkThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(`native kernels: threads must be a whole number >= 1, got ${threads}`);
-  }
-  return threads;
-}
-
 /**
  * The native GEMM with its fused epilogue, or null when the addon is unavailable (nativeStatus
  * says why). Float32Arrays are used in place; other array types (float64 gradient checks) go to
  * the reference kernels, which keep their precision.
  */
-export function createNativeGemm({
-  threads = defaultNativeThreads(),
-}: NativeKernelOptions = {}): NativeGemmKernel | null {
+export function createNativeGemm(options: NativeKernelOptions = {}): NativeGemmKernel | null {
   const addon = loadNativeAddon();
   if (addon === null) return null;
-  checkThreads(threads);
+  const threads = threadsOf(options);
   return (a, b, out, m, k, n, transA, transB, accumulate, bias, activation) => {
     if (
       a instanceof Float32Array &&
@@ -69,12 +60,10 @@ export function createNativeGemm({
 }
 
 /** The native matmul behind the MatmulKernel contract, or null when the addon is unavailable. */
-export function createNativeMatmul({
-  threads = defaultNativeThreads(),
-}: NativeKernelOptions = {}): MatmulKernel | null {
+export function createNativeMatmul(options: NativeKernelOptions = {}): MatmulKernel | null {
   const addon = loadNativeAddon();
   if (addon === null) return null;
-  checkThreads(threads);
+  const threads = threadsOf(options);
   return (a, b, out, m, k, n, transA, transB, accumulate) => {
     if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) {
       addon.gemm(a, b, out, m, k, n, transA, transB, accumulate, null, false, threads);
@@ -88,12 +77,10 @@ export function createNativeMatmul({
  * act(x · wᵀ + bias) in one native call (w in torch layout, n×k), or null when the addon is
  * unavailable: the same numbers as the matmul followed by the bias and the activation.
  */
-export function createNativeLinear({
-  threads = defaultNativeThreads(),
-}: NativeKernelOptions = {}): LinearForwardKernel | null {
+export function createNativeLinear(options: NativeKernelOptions = {}): LinearForwardKernel | null {
   const addon = loadNativeAddon();
   if (addon === null) return null;
-  checkThreads(threads);
+  const threads = threadsOf(options);
   return (x, w, bias, out, m, k, n, activation) => {
     if (
       x instanceof Float32Array &&

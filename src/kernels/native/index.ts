@@ -19,6 +19,11 @@ export {
   type NativeConvKernels,
 } from './conv.js';
 export {
+  createNativeAddInto,
+  createNativeReluGrad,
+  createNativeSgdUpdate,
+} from './elementwise.js';
+export {
   createNativeGemm,
   createNativeLinear,
   createNativeMatmul,

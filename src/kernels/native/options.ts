@@ -14,3 +14,16 @@ export interface NativeKernelOptions {
 export function defaultNativeThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
+
+/** The thread count of `options` (default: defaultNativeThreads()), checked. */
+export function threadsOf(options: NativeKernelOptions): number {
+  for (const key of Object.keys(options)) {
+    if (key !== 'threads')
+      throw new TypeError(`native kernels: unknown option '${key}' (known: threads)`);
+  }
+  const { threads = defaultNativeThreads() } = options;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`native kernels: threads must be a whole number >= 1, got ${threads}`);
+  }
+  return threads;
+}
