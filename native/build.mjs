@@ -10,7 +10,8 @@
 // Usage: node native/build.mjs [--root DIR]   (DIR: a package root, default this one)
 // MODELSPEC_NATIVE_BUILD=skip skips the build (recorded as the reason).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,22 @@ const BUILD = join(ROOT, 'build');
 const STATUS = join(BUILD, 'native-status.json');
 const LOG = join(BUILD, 'native-build.log');
 const ADDON = join(BUILD, 'Release', 'modelspec_native.node');
+
+/**
+ * A hash of what the addon is built from (binding.gyp and native/), recorded with a successful
+ * build so the tests can tell a stale binary from a fresh one without trusting file times.
+ */
+export function sourcesHash(root) {
+  const hash = createHash('sha256');
+  const files = [
+    'binding.gyp',
+    ...readdirSync(join(root, 'native'))
+      .sort()
+      .map((f) => `native/${f}`),
+  ];
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(root, file)));
+  return hash.digest('hex');
+}
 
 function record(status) {
   mkdirSync(BUILD, { recursive: true });
@@ -82,6 +99,7 @@ function build() {
     return;
   }
   const started = Date.now();
+  const sources = sourcesHash(ROOT);
   const result = spawnSync(
     process.execPath,
     [nodeGyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=max'],
@@ -98,10 +116,10 @@ function build() {
     unavailable(`${why}; the full output is in build/native-build.log`);
     return;
   }
-  record({ built: true, seconds: (Date.now() - started) / 1000 });
+  record({ built: true, seconds: (Date.now() - started) / 1000, sources });
   process.stderr.write(
     `modelspec: native kernels built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
 }
 
-build();
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) build();

@@ -1,18 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ES module script without type declarations
+import { sourcesHash } from '../../native/build.mjs';
 import { loadNativeAddon, type NativeAddon, nativeStatus } from '../../src/kernels/native/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const sources = `${root}native/`;
-const built = `${root}build/Release/modelspec_native.node`;
-
-function mtime(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
 
 /**
  * The built addon, or an error that says why not: these tests need it (`npm ci` builds it; CI
@@ -25,11 +17,9 @@ export function requireNativeAddon(): NativeAddon {
     const reason = status.available ? 'unknown' : status.reason;
     throw new Error(`the native kernel tests need the addon, which is unavailable: ${reason}`);
   }
-  const newest = Math.max(...readdirSync(sources).map((f) => mtime(sources + f)));
-  if (mtime(built) < newest) {
-    throw new Error(
-      'native/ is newer than build/Release/modelspec_native.node: npm run build:native',
-    );
+  const recorded = JSON.parse(readFileSync(`${root}build/native-status.json`, 'utf8'));
+  if (recorded.sources !== (sourcesHash as (root: string) => string)(root)) {
+    throw new Error('native/ changed since the addon was built: npm run build:native');
   }
   return addon;
 }
