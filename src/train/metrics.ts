@@ -40,7 +40,7 @@ export function planMetrics(graph: Graph, metrics: readonly MetricName[]): Metri
     // graph computes, or several per example (a language model's [batch, T]), would be
     // miscounted, so it is refused.
     const input = graph.inputs.find((i) => i.name === target);
-    if (!input || !input.shape.slice(1).every((d) => d === 1)) {
+    if (!input?.shape.slice(1).every((d) => d === 1)) {
       const node = graph.nodes.find((n) => n.name === target);
       const shape = input?.shape ?? node?.shape ?? [];
       throw new ModelError(
