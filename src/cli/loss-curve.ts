@@ -1,11 +1,13 @@
 /**
- * A loss curve drawn with text, for the end of `modelspec train`: one column per epoch (or per
- * bucket of epochs when there are more than `width`), train as '*', validation as 'o'.
+ * A loss curve drawn with text, for the end of `modelspec train`: one column per record (or per
+ * bucket of records when there are more than `width`), train as '*', validation as 'o'. Records
+ * are epochs, or with `steps` (a step-based run) evaluations at those optimizer steps, and the
+ * axis is labelled in steps.
  */
 export function drawLossCurve(
   train: readonly number[],
   valid: readonly number[] = [],
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; steps?: readonly number[] } = {},
 ): string {
   const width = Math.max(8, options.width ?? 60);
   const height = Math.max(3, options.height ?? 10);
@@ -38,8 +40,12 @@ export function drawLossCurve(
     return `${axis} |${row.join('')}`.trimEnd();
   });
   lines.push(`${' '.repeat(9)} +${'-'.repeat(columns)}`);
-  const end = `epoch ${n}`;
-  lines.push(`${' '.repeat(11)}epoch 1${end.padStart(Math.max(end.length + 1, columns - 7))}`);
+  const steps = options.steps;
+  const start = steps ? `step ${steps[0]}` : 'epoch 1';
+  const end = steps ? `step ${steps[steps.length - 1]}` : `epoch ${n}`;
+  lines.push(
+    `${' '.repeat(11)}${start}${end.padStart(Math.max(end.length + 1, columns - start.length))}`,
+  );
   lines.push(
     `${' '.repeat(11)}* train loss${valid.length > 0 ? '   o validation loss   # both' : ''}`,
   );

@@ -143,6 +143,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           const curve = drawLossCurve(
             result.history.map((r) => r.train.loss),
             result.history.flatMap((r) => (r.valid ? [r.valid.loss] : [])),
+            typeof length === 'number' ? {} : { steps: result.history.map((r) => r.step) },
           );
           const final = result.history[result.history.length - 1];
           const summary = final
