@@ -51,11 +51,16 @@ const OPTIMIZER_PREFIX = 'optimizer/';
 /** Accumulated gradients are stored as `grad/<parameter path>`. */
 const GRADIENT_PREFIX = 'grad/';
 
+/** A tensor as a safetensors entry; its storage is read as it is (encoding copies it). */
 function entryOf(t: Tensor): SafetensorsEntry {
   const shape = [...t.shape];
-  return t.dtype === 'float64'
-    ? { dtype: 'F64', shape, data: Float64Array.from(t.storage) }
-    : { dtype: 'F32', shape, data: Float32Array.from(t.storage) };
+  const { storage } = t;
+  if (storage instanceof Float64Array) return { dtype: 'F64', shape, data: storage };
+  return {
+    dtype: 'F32',
+    shape,
+    data: storage instanceof Float32Array ? storage : Float32Array.from(storage),
+  };
 }
 
 /**
@@ -93,7 +98,7 @@ export function saveCheckpoint(
 ): void {
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const [name, t] of Object.entries(model.stateDict())) {
-    tensors[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.storage) };
+    tensors[name] = entryOf(t);
   }
   if (extra.gradients) {
     for (const [name, p] of model.namedParameters()) {

@@ -109,8 +109,11 @@ export class RunSchedule implements FitSchedule {
   }
 
   afterEvaluation(record: EpochRecord): void {
+    // Evaluations before the warmup is over do not count for reduce_on_plateau, as in the
+    // usual loop: `if epoch < warmup: warmup.step() else: plateau.step(metric)`.
+    const warming = !this.warmupDone();
     if (this.interval === 'epoch') this.advance();
-    if (this.plateau && this.warmupDone()) {
+    if (this.plateau && !warming) {
       this.plateau.step(metricOf(record, this.monitor as MonitoredMetric, 'reduce_on_plateau'));
     }
   }
