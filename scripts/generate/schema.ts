@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { LAYER_KINDS, layerArgs } from '../../src/compiler/layers.js';
 import { OP_DEFS } from '../../src/opdefs/index.js';
 import type { AttrDef, OpDef } from '../../src/opdefs/types.js';
+import { trainSchemaDefs } from '../../src/optim/registry.js';
 
 // The parts of schema/modelspec.schema.json that come from the op definitions: the layer kinds
-// of `layers:` stacks with their arguments, and the op names an op object may spell. Each
-// generated `$defs` entry is replaced in place, so the hand-written rest keeps its layout.
+// of `layers:` stacks with their arguments, and the op names an op object may spell; and from
+// the optimizer registry: the optimizers' options and param groups. Each generated `$defs`
+// entry is replaced in place, so the hand-written rest keeps its layout.
 
 const MAX_INT = 2147483647;
 
@@ -153,7 +155,11 @@ export function renderSchema(root: string): string {
     ...opObject.properties,
     op: { ...opObject.properties.op, examples: OP_DEFS.map((d) => d.name) },
   };
-  const generated = replaceDef(replaceDef(text, 'layer', layerDef()), 'opObject', opObject);
+  let generated = replaceDef(replaceDef(text, 'layer', layerDef()), 'opObject', opObject);
+  // train.optimizer, each optimizer's options and param groups: from the optimizer registry.
+  for (const [name, def] of Object.entries(trainSchemaDefs())) {
+    generated = replaceDef(generated, name, def);
+  }
   // Formatted as Biome formats the rest of the repository (npm run lint checks it).
   return execFileSync(
     join(root, 'node_modules/.bin/biome'),

@@ -11,7 +11,7 @@ import { SGD_DEFINITION } from './sgd.js';
 /**
  * Every optimizer, by its spec name. The trainer builds optimizers from here, checkpoints
  * name their state tensors from here, and the spec's JSON Schema (train.optimizer) is written
- * from here (scripts/write-train-schema.ts; a test keeps it fresh).
+ * from here (`npm run generate`; a test keeps it fresh).
  */
 export const OPTIMIZERS: readonly OptimizerDefinition[] = [
   SGD_DEFINITION,
@@ -103,7 +103,7 @@ export function optimizerOptionsSchema(definition: OptimizerDefinition): Record<
  * The parts of the spec's JSON Schema that come from this registry: `optimizer` (exactly one
  * of the optimizers), one definition per optimizer, and `paramGroup` (a group of
  * train.param_groups: its selector and any option of any optimizer, checked against the chosen
- * optimizer by the compiler). scripts/write-train-schema.ts writes them into the schema file.
+ * optimizer by the compiler). `npm run generate` writes them into the schema file.
  */
 export function trainSchemaDefs(): Record<string, Record<string, unknown>> {
   const names = OPTIMIZERS.map((d) => d.name);

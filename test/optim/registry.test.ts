@@ -31,7 +31,7 @@ describe('the optimizer registry', () => {
     });
   });
 
-  it('is what the schema file says of optimizers and param groups (npx tsx scripts/write-train-schema.ts rewrites it)', () => {
+  it('is what the schema file says of optimizers and param groups (npm run generate rewrites it)', () => {
     const defs = specSchema().$defs as Record<string, unknown>;
     for (const [name, fragment] of Object.entries(trainSchemaDefs())) {
       expect(defs[name], `$defs.${name}`).toEqual(fragment);
