@@ -1,22 +1,28 @@
 import { axisSplit } from './reduce.js';
 import type { Dims, NumArray } from './types.js';
 
-// Copies that rearrange elements: transpose, concat, slice. Every result is contiguous.
+// Copies that rearrange elements: transpose, permute, concat, slice. Every result is contiguous.
 
 /** out = src with axes a0 and a1 swapped (`dims` is src's shape). */
 export function swapAxes(src: NumArray, dims: Dims, a0: number, a1: number, out: NumArray): void {
+  const axes = dims.map((_, d) => d);
+  [axes[a0], axes[a1]] = [axes[a1], axes[a0]];
+  permuteAxes(src, dims, axes, out);
+}
+
+/**
+ * out = src with its axes reordered: out's axis k is src's axis `axes[k]` (`dims` is src's
+ * shape, `axes` a permutation of its axes). Walks src in order, so reads are contiguous.
+ */
+export function permuteAxes(src: NumArray, dims: Dims, axes: Dims, out: NumArray): void {
   const rank = dims.length;
-  const outDims = [...dims];
-  [outDims[a0], outDims[a1]] = [outDims[a1], outDims[a0]];
-  const outStrides = new Array<number>(rank);
+  // Where a step along each src axis lands in out: the stride of the out axis it became.
+  const step = new Array<number>(rank);
   let s = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    outStrides[d] = s;
-    s *= outDims[d];
+  for (let k = rank - 1; k >= 0; k--) {
+    step[axes[k]] = s;
+    s *= dims[axes[k]];
   }
-  // Where a step along each src axis lands in out.
-  const step = [...outStrides];
-  [step[a0], step[a1]] = [step[a1], step[a0]];
   const index = new Array<number>(rank).fill(0);
   let o = 0;
   for (let i = 0; i < src.length; i++) {

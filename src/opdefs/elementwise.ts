@@ -104,6 +104,19 @@ const UNARY: readonly UnaryRow[] = [
     examples: [{ name: 'positive [3,4]', inputs: [uniform(0.1, 3, [3, 4])] }],
   },
   {
+    name: 'rsqrt',
+    family: 'arithmetic',
+    doc: '1 / √x',
+    fn: '1 / sqrt(x)',
+    gradient: { d: '-0.5 * out * out * out' },
+    dtype: 'float',
+    torch: 'torch.rsqrt(input)',
+    examples: [
+      { name: 'positive [3,4]', inputs: [uniform(0.1, 3, [3, 4])] },
+      { name: 'magnitude 1000', inputs: [uniform(500, 1500, [2, 3])] },
+    ],
+  },
+  {
     name: 'abs',
     family: 'arithmetic',
     doc: '|x|; the gradient at 0 is 0 (torch\u2019s subgradient)',

@@ -2,16 +2,19 @@ import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
 import concat from './concat.js';
 import dropout from './dropout.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
+import expand from './expand.js';
 import { MAX, MIN } from './extrema.js';
 import flatten from './flatten.js';
 import { CONSTANT, IDENTITY } from './graph-ops.js';
 import index from './index-op.js';
 import linear from './linear.js';
 import matmul from './matmul.js';
+import permute from './permute.js';
 import { POINTWISE_LOSSES } from './pointwise-loss.js';
 import reshape from './reshape.js';
 import slice from './slice.js';
 import { LOG_SOFTMAX, SOFTMAX } from './softmax.js';
+import { SQUEEZE, UNSQUEEZE } from './squeeze.js';
 import { MEAN, SUM } from './sum-mean.js';
 import transpose from './transpose.js';
 import type { OpDef } from './types.js';
@@ -24,6 +27,10 @@ export const OP_DEFS: readonly OpDef[] = [
   transpose,
   reshape,
   flatten,
+  permute,
+  UNSQUEEZE,
+  SQUEEZE,
+  expand,
   concat,
   slice,
   index,

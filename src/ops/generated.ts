@@ -67,6 +67,11 @@ export const sqrt: {
   (input: TensorLike): Tensor;
 } = op('sqrt');
 
+/** 1 / √x */
+export const rsqrt: {
+  (input: TensorLike): Tensor;
+} = op('rsqrt');
+
 /** |x|; the gradient at 0 is 0 (torch’s subgradient) */
 export const abs: {
   (input: TensorLike): Tensor;
@@ -215,6 +220,52 @@ export const flatten: {
   (input: TensorLike, options?: FlattenOptions): Tensor;
   (input: TensorLike, startAxis?: number, endAxis?: number): Tensor;
 } = op('flatten');
+
+export interface PermuteOptions {
+  /** the input axis each result axis takes, one per axis */
+  axes: readonly number[];
+}
+
+/** reorders the axes: the result's axis k is the input's axis axes[k] (new contiguous storage) */
+export const permute: {
+  (input: TensorLike, options: PermuteOptions): Tensor;
+  (input: TensorLike, axes: readonly number[]): Tensor;
+  (input: TensorLike, ...axes: number[]): Tensor;
+} = op('permute');
+
+export interface UnsqueezeOptions {
+  /** where the new axis goes in the result */
+  axis: number;
+}
+
+/** inserts an axis of length 1 at position axis (−rank−1 ≤ axis ≤ rank, as torch) */
+export const unsqueeze: {
+  (input: TensorLike, options: UnsqueezeOptions): Tensor;
+  (input: TensorLike, axis: number): Tensor;
+} = op('unsqueeze');
+
+export interface SqueezeOptions {
+  /** the axis removed if its length is 1; every axis of length 1 when left out */
+  axis?: number | null;
+}
+
+/** removes axes of length 1: the one at axis (kept if its length is not 1, as torch), or every one */
+export const squeeze: {
+  (input: TensorLike, options?: SqueezeOptions): Tensor;
+  (input: TensorLike, axis?: number | null): Tensor;
+} = op('squeeze');
+
+export interface ExpandOptions {
+  /** the result’s shape; -1 keeps the input’s axis */
+  shape: readonly number[];
+}
+
+/** the input broadcast to a larger shape: axes of length 1 stretch, -1 keeps an axis, new axes may lead (a copy, unlike torch’s view) */
+export const expand: {
+  (input: TensorLike, options: ExpandOptions): Tensor;
+  (input: TensorLike, shape: readonly number[]): Tensor;
+  (input: TensorLike, ...shape: number[]): Tensor;
+} = op('expand');
 
 export interface ConcatOptions {
   /** the axis joined along (default 0) */
@@ -379,6 +430,8 @@ declare module '../tensor/tensor.js' {
     log(): Tensor;
     /** √x */
     sqrt(): Tensor;
+    /** 1 / √x */
+    rsqrt(): Tensor;
     /** |x|; the gradient at 0 is 0 (torch’s subgradient) */
     abs(): Tensor;
     /** x limited to [min, max]; the gradient passes where min ≤ x ≤ max (bounds included) */
@@ -424,6 +477,20 @@ declare module '../tensor/tensor.js' {
     /** merges axes start_axis..end_axis into one; the default keeps axis 0 as the batch axis, like nn.Flatten (torch.flatten starts at 0) */
     flatten(options?: FlattenOptions): Tensor;
     flatten(startAxis?: number, endAxis?: number): Tensor;
+    /** reorders the axes: the result's axis k is the input's axis axes[k] (new contiguous storage) */
+    permute(options: PermuteOptions): Tensor;
+    permute(axes: readonly number[]): Tensor;
+    permute(...axes: number[]): Tensor;
+    /** inserts an axis of length 1 at position axis (−rank−1 ≤ axis ≤ rank, as torch) */
+    unsqueeze(options: UnsqueezeOptions): Tensor;
+    unsqueeze(axis: number): Tensor;
+    /** removes axes of length 1: the one at axis (kept if its length is not 1, as torch), or every one */
+    squeeze(options?: SqueezeOptions): Tensor;
+    squeeze(axis?: number | null): Tensor;
+    /** the input broadcast to a larger shape: axes of length 1 stretch, -1 keeps an axis, new axes may lead (a copy, unlike torch’s view) */
+    expand(options: ExpandOptions): Tensor;
+    expand(shape: readonly number[]): Tensor;
+    expand(...shape: number[]): Tensor;
     /** x[start:end:step] along one axis with Python's rules: negative bounds count from the end, bounds past either end are clamped */
     slice(options?: SliceOptions): Tensor;
     slice(axis?: number, start?: number, end?: number | null, step?: number): Tensor;

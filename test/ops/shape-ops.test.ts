@@ -2,15 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   arange,
   concat,
+  expand,
   flatten,
   index,
+  permute,
   reshape,
   ShapeError,
   slice,
+  squeeze,
   type Tensor,
   tensor,
   transpose,
+  unsqueeze,
   ValueError,
+  zeros,
 } from '../../src/index.js';
 import { gradcheck, randomInput } from '../helpers/gradcheck.js';
 import { expectValues, f64 } from './values.js';
@@ -271,5 +276,74 @@ describe('index', () => {
       [0, 0],
       [1, 1],
     ]);
+  });
+});
+
+describe('permute', () => {
+  const x = () => reshape(arange(24), { shape: [2, 3, 4] });
+  it("takes torch's positional form x.permute(0, 2, 1), a list, or { axes }", () => {
+    const a = x().permute(0, 2, 1);
+    expect(a.shape).toEqual([2, 4, 3]);
+    expect(a.toArray()).toEqual(x().permute([0, 2, 1]).toArray());
+    expect(a.toArray()).toEqual(permute(x(), { axes: [0, 2, 1] }).toArray());
+    expect(a.toArray()).toEqual(x().transpose(1, 2).toArray());
+    expect(x().permute(2, 0, 1).storage[1]).toBe(4);
+  });
+  it('refuses axes that are not a permutation, naming them', () => {
+    expect(() => x().permute(0, 1)).toThrow(
+      'permute: axes [0, 1] name 2 axes, but need one per axis (3) for a 3-D tensor [2, 3, 4]',
+    );
+    expect(() => x().permute(0, 1, 1)).toThrow(ValueError);
+    expect(() => x().permute(0, 1, 1)).toThrow('name axis 1 twice: not a permutation');
+    expect(() => x().permute(0, 1, 3)).toThrow('hold 3, which is out of range');
+  });
+});
+
+describe('unsqueeze and squeeze', () => {
+  it('as torch: x.unsqueeze(1), x.squeeze(), x.squeeze(axis)', () => {
+    const x = tensor([1, 2, 3]);
+    expect(x.unsqueeze(0).shape).toEqual([1, 3]);
+    expect(x.unsqueeze(-1).shape).toEqual([3, 1]);
+    expect(unsqueeze(x, { axis: 1 }).shape).toEqual([3, 1]);
+    const y = zeros([2, 1, 3, 1]);
+    expect(y.squeeze().shape).toEqual([2, 3]);
+    expect(y.squeeze(1).shape).toEqual([2, 3, 1]);
+    expect(y.squeeze(0).shape).toEqual([2, 1, 3, 1]);
+    expect(squeeze(zeros([1, 1])).shape).toEqual([]);
+  });
+  it('refuses an axis out of range', () => {
+    expect(() => tensor([1, 2]).unsqueeze(2)).toThrow(
+      'unsqueeze: axis=2 is out of range for a 1-D tensor [2] (the new axis goes at -2..1)',
+    );
+    expect(() => zeros([2, 1]).squeeze(2)).toThrow(ValueError);
+  });
+});
+
+describe('expand', () => {
+  it("broadcasts like torch's x.expand(3, -1), with new leading axes", () => {
+    const x = tensor([[1], [2]]);
+    expectValues(x.expand(2, 3), [
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    expect(x.expand(-1, 3).toArray()).toEqual(x.expand(2, 3).toArray());
+    expect(expand(tensor([1, 2]), { shape: [3, 2] }).toArray()).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+  it('sums the gradient back over the stretched axes', () => {
+    const x = tensor([[1], [2]], { requiresGrad: true });
+    x.expand(4, 2, 3).sum().backward();
+    expect(x.grad?.toArray()).toEqual([[12], [12]]);
+  });
+  it('refuses an axis of length other than 1 that would change', () => {
+    expect(() => tensor([1, 2]).expand(3)).toThrow(ShapeError);
+    expect(() => tensor([1, 2]).expand(3)).toThrow(
+      'expand cannot turn [2] into [3]: axis 0 has length 2, and only an axis of length 1 expands',
+    );
+    expect(() => tensor([[1, 2]]).expand(2)).toThrow('fewer than the input');
+    expect(() => tensor([1, 2]).expand(-1, 2)).toThrow('must have a size >= 0, got -1');
   });
 });
