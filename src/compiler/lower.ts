@@ -3,6 +3,7 @@ import type { Diagnostic } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
 import type { Spec } from '../spec/types.js';
 import { didYouMean } from '../tensor/suggest.js';
+import { checkTrain } from './check-train.js';
 import { collectEntries, type Entry, orderEntries } from './entries.js';
 import { parseExpression } from './expr/parse.js';
 import { firstContractions, torchFan, usageFan } from './fan.js';
@@ -283,6 +284,7 @@ export function lowerSpec(located: LocatedSpec): {
   const outputs = resolveOutputs(spec, lowering, entries, declared);
   const { nodes, needed } = neededNodes(lowering, loss ? [...outputs, loss] : outputs);
   const parameters = finishParameters(lowering, nodes, needed, namedAnywhere(entries, spec));
+  checkTrain(spec.train, parameters, lowering.reporter);
   const diagnostics = lowering.reporter.diagnostics;
   if (lowering.reporter.errorCount > 0) return { graph: null, diagnostics };
   const graph: Graph = {

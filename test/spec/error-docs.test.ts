@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { TRAIN_CODES } from '../../src/compiler/check-train.js';
 import { Codes } from '../../src/spec/codes.js';
 
 const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
@@ -8,6 +9,14 @@ describe('docs/errors.md', () => {
   it.each(Object.values(Codes))('documents %s under its own heading', (code) => {
     expect(docs).toMatch(new RegExp(`^### ${code}: `, 'm'));
   });
+
+  it.each(Object.values(TRAIN_CODES))(
+    'documents the train check %s under its own heading',
+    (code) => {
+      expect(docs).toMatch(new RegExp(`^### ${code}: `, 'm'));
+      expect(code).toMatch(/^MS4\d\d$/);
+    },
+  );
 
   it('has unique codes in src/spec/codes.ts, none of them MS101', () => {
     const codes = Object.values(Codes);
