@@ -14,6 +14,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "softmax.h"
 #include "pool.h"
 
 namespace {
@@ -332,6 +333,55 @@ napi_value AddInto(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// softmaxRows(src, out, rows, length, log, threads)
+napi_value SoftmaxRows(napi_env env, napi_callback_info info) {
+  Args args(env, info, "softmaxRows");
+  int64_t rows = 0, length = 0, total = 0;
+  bool log = false;
+  int threads = 1;
+  float *src = nullptr, *out = nullptr;
+  if (!args.size(2, "rows", &rows) || !args.size(3, "length", &length) ||
+      !args.flag(4, "log", &log) || !thread_count(args, 5, &threads) ||
+      !product(args, rows, length, &total) || !args.floats(0, "src", total, &src) ||
+      !args.floats(1, "out", total, &out)) {
+    return nullptr;
+  }
+  ms::softmax_rows(src, out, rows, length, log, pool, threads);
+  return undefined(env);
+}
+
+// softmaxRowsBackward(g, y, out, rows, length, log, threads)
+napi_value SoftmaxRowsBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "softmaxRowsBackward");
+  int64_t rows = 0, length = 0, total = 0;
+  bool log = false;
+  int threads = 1;
+  float *g = nullptr, *y = nullptr, *out = nullptr;
+  if (!args.size(3, "rows", &rows) || !args.size(4, "length", &length) ||
+      !args.flag(5, "log", &log) || !thread_count(args, 6, &threads) ||
+      !product(args, rows, length, &total) || !args.floats(0, "g", total, &g) ||
+      !args.floats(1, "y", total, &y) || !args.floats(2, "out", total, &out)) {
+    return nullptr;
+  }
+  ms::softmax_rows_backward(g, y, out, rows, length, log, pool, threads);
+  return undefined(env);
+}
+
+// columnSums(src, out, rows, cols, threads)
+napi_value ColumnSums(napi_env env, napi_callback_info info) {
+  Args args(env, info, "columnSums");
+  int64_t rows = 0, cols = 0, total = 0;
+  int threads = 1;
+  float *src = nullptr, *out = nullptr;
+  if (!args.size(2, "rows", &rows) || !args.size(3, "cols", &cols) ||
+      !thread_count(args, 4, &threads) || !product(args, rows, cols, &total) ||
+      !args.floats(0, "src", total, &src) || !args.floats(1, "out", cols, &out)) {
+    return nullptr;
+  }
+  ms::column_sums(src, out, rows, cols, pool, threads);
+  return undefined(env);
+}
+
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   Args args(env, info, "setIsa");
   char name[32] = {};
@@ -377,6 +427,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdUpdate", nullptr, SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reluBackward", nullptr, ReluBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"addInto", nullptr, AddInto, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxRows", nullptr, SoftmaxRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxRowsBackward", nullptr, SoftmaxRowsBackward, nullptr, nullptr, nullptr,
+       napi_default, nullptr},
+      {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

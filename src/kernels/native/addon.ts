@@ -67,6 +67,33 @@ export interface NativeAddon {
   reluBackward(g: Float32Array, out: Float32Array, dst: Float32Array, threads: number): void;
   /** dst += src over dst's length. */
   addInto(dst: Float32Array, src: Float32Array, threads: number): void;
+  /** Softmax (log-softmax with `log`) of each row of src [rows, length] into out. */
+  softmaxRows(
+    src: Float32Array,
+    out: Float32Array,
+    rows: number,
+    length: number,
+    log: boolean,
+    threads: number,
+  ): void;
+  /** The rows' softmax (or log-softmax, y its output) gradient. */
+  softmaxRowsBackward(
+    g: Float32Array,
+    y: Float32Array,
+    out: Float32Array,
+    rows: number,
+    length: number,
+    log: boolean,
+    threads: number,
+  ): void;
+  /** out[j] = Σ_i src[i·cols + j] in row order, in float32 (sumAxis over axis 0). */
+  columnSums(
+    src: Float32Array,
+    out: Float32Array,
+    rows: number,
+    cols: number,
+    threads: number,
+  ): void;
   /** Chooses the micro-kernels' instruction set (tests); false when this CPU lacks it. */
   setIsa(isa: NativeIsa): boolean;
   info(): { isa: NativeIsa; bestIsa: NativeIsa; cpus: number };

@@ -30,3 +30,4 @@ export {
   type NativeGemmKernel,
 } from './gemm.js';
 export { defaultNativeThreads, type NativeKernelOptions } from './options.js';
+export { createNativeReductions, type NativeReductionKernels } from './softmax.js';
