@@ -1,4 +1,4 @@
-import { addInto } from '../kernels/add-into.js';
+import { kernelBackend } from '../kernels/backend.js';
 import { AutogradError, formatShape, ShapeError } from '../tensor/errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -119,7 +119,7 @@ function accumulate(target: Tensor, g: Tensor): void {
     target.grad = new Tensor(storage, target.shape);
     return;
   }
-  addInto(target.grad.storage, g.storage);
+  kernelBackend().addInto(target.grad.storage, g.storage);
 }
 
 function addStorage(a: Tensor, b: Tensor): Tensor {

@@ -1,3 +1,4 @@
+import '../platform/node.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SpecError } from '../spec/diagnostics.js';

@@ -10,10 +10,11 @@ export function addIntoReference(dst: NumArray, src: NumArray): void {
 }
 
 /**
- * addIntoReference on wasm SIMD for long float32 arrays (operands not resident in wasm memory
- * are copied in, the sum copied back): the same bits, about a fifth of the time.
+ * The wasm backend's accumulation: addIntoReference on wasm SIMD for long float32 arrays
+ * (operands not resident in wasm memory are copied in, the sum copied back): the same bits,
+ * about a fifth of the time.
  */
-export function addInto(dst: NumArray, src: NumArray): void {
+export function addIntoWasm(dst: NumArray, src: NumArray): void {
   const kernels =
     dst.length >= WASM_MIN_LENGTH &&
     dst instanceof Float32Array &&

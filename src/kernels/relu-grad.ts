@@ -9,10 +9,10 @@ export const reluGradReference: ReluGradKernel = (g, out, dst) => {
 };
 
 /**
- * ReLU's gradient on wasm SIMD when all three arrays are resident in wasm memory (a compiled
- * plan's buffers), else the reference; both give the same bits.
+ * The wasm backend's ReLU gradient: wasm SIMD when all three arrays are resident in wasm memory
+ * (a compiled plan's buffers), else the reference; both give the same bits.
  */
-export const reluGradKernel: ReluGradKernel = (g, out, dst) => {
+export const reluGradWasm: ReluGradKernel = (g, out, dst) => {
   const kernels = dst.length >= 64 ? loadWasmKernels() : null;
   if (kernels !== null) {
     const [gAt, outAt, dstAt] = [kernels.offsetOf(g), kernels.offsetOf(out), kernels.offsetOf(dst)];

@@ -1,4 +1,3 @@
-import { kernelThreads } from './backend.js';
 import type { NumArray } from './types.js';
 import { loadWasmKernels } from './wasm/instance.js';
 import type { WasmKernelOptions } from './wasm/options.js';
@@ -67,22 +66,20 @@ const WASM_MIN_UPDATE = 1024;
 /** Elements from which an update is split between threads (about 60 µs of work on one). */
 const PARALLEL_MIN_ELEMENTS = 65536;
 
-let wasmUpdate: SgdUpdateKernel | null | undefined;
-let wasmThreads = 0;
-
 /**
- * The SGD update: wasm SIMD for large float32 parameters (split between the kernel threads for
- * very large ones), else the reference. All give the same bits, so the choice never changes a
- * result.
+ * The wasm backend's SGD update: wasm SIMD for large float32 parameters (split between
+ * `threads` for very large ones), else the reference. All give the same bits, so the choice
+ * never changes a result.
  */
-export const sgdUpdateKernel: SgdUpdateKernel = (param, grad, buffer, lr, momentum, keep) => {
-  if (param.length < WASM_MIN_UPDATE) {
-    sgdUpdateReference(param, grad, buffer, lr, momentum, keep);
-    return;
-  }
-  if (wasmUpdate === undefined || wasmThreads !== kernelThreads()) {
-    wasmThreads = kernelThreads();
-    wasmUpdate = createWasmSgdUpdate({ threads: wasmThreads });
-  }
-  (wasmUpdate ?? sgdUpdateReference)(param, grad, buffer, lr, momentum, keep);
-};
+export function sgdUpdateWasm(threads: number): SgdUpdateKernel {
+  const wasm = createWasmSgdUpdate({ threads }) ?? sgdUpdateReference;
+  return (param, grad, buffer, lr, momentum, keep) =>
+    (param.length < WASM_MIN_UPDATE ? sgdUpdateReference : wasm)(
+      param,
+      grad,
+      buffer,
+      lr,
+      momentum,
+      keep,
+    );
+}

@@ -1,3 +1,4 @@
+import { kernelBackend } from '../kernels/backend.js';
 import { broadcastLayout } from '../kernels/broadcast.js';
 import {
   binaryBackward,
@@ -6,7 +7,6 @@ import {
   unaryBackward,
   unaryForward,
 } from '../kernels/elementwise-codegen.js';
-import { reluGradKernel } from '../kernels/relu-grad.js';
 import { float } from './attrs.js';
 import { defineOp } from './define.js';
 import { constant, exact, num, type OpExample, randn, uniform } from './examples.js';
@@ -436,12 +436,22 @@ const BINARY: readonly BinaryRow[] = [
   },
 ];
 
+/** A function built on its first call. */
+function lazy<F extends (...args: never[]) => void>(build: () => F): F {
+  let built: F | undefined;
+  return ((...args: Parameters<F>) => {
+    built ??= build();
+    built(...args);
+  }) as F;
+}
+
 const mentions = (formula: string, name: string) => new RegExp(`\\b${name}\\b`).test(formula);
 
 function unaryDef(row: UnaryRow): OpDef {
   const attrNames = Object.keys(row.attrs ?? {});
-  const forward = unaryForward(row.fn, attrNames);
-  const backward = unaryBackward(row.gradient, attrNames);
+  // Compiled on first use: importing the op definitions (the compiler does) stays cheap.
+  const forward = lazy(() => unaryForward(row.fn, attrNames));
+  const backward = lazy(() => unaryBackward(row.gradient, attrNames));
   const formula = 'd' in row.gradient ? row.gradient.d : row.gradient.grad;
   const bind = row.bind ?? ((attrs: Attrs) => attrs);
   // ReLU's gradient reads only its output: the wasm SIMD kernel does that loop.
@@ -466,7 +476,7 @@ function unaryDef(row: UnaryRow): OpDef {
       const dst = call.grads[0];
       if (dst === null) return;
       if (fastGrad && dst instanceof Float32Array && call.out instanceof Float32Array) {
-        reluGradKernel(call.grad as Float32Array, call.out, dst);
+        kernelBackend().reluGrad(call.grad as Float32Array, call.out, dst);
         return;
       }
       backward(call.inputs[0], call.out, call.grad, dst, call.prepared, roundingFor(dst));
@@ -483,8 +493,8 @@ function unaryDef(row: UnaryRow): OpDef {
 }
 
 function binaryDef(row: BinaryRow): OpDef {
-  const forward = binaryForward(row.fn, []);
-  const backward = row.grads.map((grad, i) => binaryBackward(grad, i as 0 | 1, []));
+  const forward = lazy(() => binaryForward(row.fn, []));
+  const backward = row.grads.map((grad, i) => lazy(() => binaryBackward(grad, i as 0 | 1, [])));
   const reads = (name: string) => row.grads.some((g) => mentions(g, name));
   return defineOp({
     name: row.name,

@@ -1,4 +1,4 @@
-import { sgdUpdateKernel } from '../kernels/sgd.js';
+import { kernelBackend } from '../kernels/backend.js';
 import type { Storage } from '../tensor/dtype.js';
 
 export interface SGDHyperparameters {
@@ -25,7 +25,7 @@ export function sgdUpdate(
 ): void {
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
   if (!maximize && weightDecay === 0 && !nesterov && !firstStep) {
-    sgdUpdateKernel(param, grad, buffer, lr, momentum, 1 - dampening);
+    kernelBackend().sgdUpdate(param, grad, buffer, lr, momentum, 1 - dampening);
     return;
   }
   for (let i = 0; i < param.length; i++) {

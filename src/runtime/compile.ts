@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Graph } from '../compiler/graph.js';
 import { lowerSpec } from '../compiler/lower.js';
+import { platform } from '../platform/index.js';
 import { type Diagnostic, SpecError } from '../spec/diagnostics.js';
 import { parseSpecDocument } from '../spec/parse.js';
 import { readSpecFile } from '../spec/read.js';
@@ -49,7 +49,7 @@ export function lowerSpecText(
   return {
     graph,
     diagnostics,
-    hash: createHash('sha256').update(source).digest('hex'),
+    hash: platform().sha256(source),
   };
 }
 

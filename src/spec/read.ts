@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { platform } from '../platform/index.js';
 import { Codes } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { MAX_SPEC_BYTES } from './limits.js';
@@ -19,46 +19,36 @@ function failure(file: string, code: string, message: string): ReadSpecResult {
  * MAX_SPEC_BYTES (checked before reading), or not UTF-8. A UTF-8 byte order mark is dropped.
  */
 export function readSpecFile(path: string): ReadSpecResult {
-  let size: number;
-  try {
-    const stats = statSync(path);
-    if (stats.isDirectory()) {
-      return failure(
-        path,
-        Codes.isDirectory,
-        `'${path}' is a folder; give the path of a spec file`,
-      );
+  const read = platform().readFile(path, MAX_SPEC_BYTES);
+  if ('problem' in read) {
+    switch (read.problem) {
+      case 'folder':
+        return failure(
+          path,
+          Codes.isDirectory,
+          `'${path}' is a folder; give the path of a spec file`,
+        );
+      case 'missing':
+        return failure(path, Codes.fileNotFound, `no such file: '${path}'`);
+      case 'tooLarge':
+        return failure(
+          path,
+          Codes.fileTooLarge,
+          `'${path}' is ${read.size} bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes (1 MiB)`,
+        );
+      case 'unreadable':
+        return failure(path, Codes.unreadable, `cannot read '${path}': ${read.message}`);
     }
-    size = stats.size;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return failure(path, Codes.fileNotFound, `no such file: '${path}'`);
-    }
-    return failure(path, Codes.unreadable, `cannot read '${path}': ${(error as Error).message}`);
-  }
-  if (size > MAX_SPEC_BYTES) {
-    return failure(
-      path,
-      Codes.fileTooLarge,
-      `'${path}' is ${size} bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes (1 MiB)`,
-    );
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    return failure(path, Codes.unreadable, `cannot read '${path}': ${(error as Error).message}`);
   }
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), diagnostic: null };
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(read.bytes), diagnostic: null };
   } catch {
-    return notUtf8(path, bytes);
+    return notUtf8(path, read.bytes);
   }
 }
 
 /** Points at the first undecodable byte, found as the first replacement character. */
-function notUtf8(path: string, bytes: Buffer): ReadSpecResult {
+function notUtf8(path: string, bytes: Uint8Array): ReadSpecResult {
   const text = new TextDecoder('utf-8').decode(bytes);
   const bad = text.indexOf('\uFFFD');
   const before = text.slice(0, Math.max(0, bad));

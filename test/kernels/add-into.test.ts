@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addInto, addIntoReference } from '../../src/kernels/add-into.js';
+import { addIntoWasm as addInto, addIntoReference } from '../../src/kernels/add-into.js';
 import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
 import { awkwardFloats } from '../helpers/floats.js';
 import { builtWasmKernels } from './wasm-build.js';

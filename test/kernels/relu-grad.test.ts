@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reluGradKernel, reluGradReference } from '../../src/kernels/relu-grad.js';
+import { reluGradWasm as reluGradKernel, reluGradReference } from '../../src/kernels/relu-grad.js';
 import type { WasmKernels } from '../../src/kernels/wasm/instance.js';
 import { awkwardFloats } from '../helpers/floats.js';
 import { builtWasmKernels } from './wasm-build.js';

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  KERNELS_WASM_URL,
-  loadWasmKernels,
-  type WasmKernels,
-} from '../../src/kernels/wasm/instance.js';
+import { loadWasmKernels, type WasmKernels } from '../../src/kernels/wasm/instance.js';
+
+/** Where npm run build writes the compiled kernels (the Node platform reads them there). */
+const KERNELS_WASM_URL = new URL('../../dist/wasm/kernels.wasm', import.meta.url);
 
 const sources = new URL('../../src/kernels/wasm/assembly/', import.meta.url);
 const buildScript = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));

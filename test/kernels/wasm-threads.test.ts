@@ -114,7 +114,6 @@ describe('a worker that dies', () => {
     const kernels = loadWasmKernels()!;
     // Marks itself ready as a real worker does, then exits without ever claiming a job.
     const dying = `
-      const { workerData } = require('node:worker_threads');
       const { control, index, layout } = workerData;
       const ints = new Int32Array(control);
       Atomics.store(ints, layout.wordsPerWorker * index + layout.ready, 1);

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { platform } from '../../platform/index.js';
 
 /** Instruction sets of the native GEMM micro-kernels, best first. */
 export type NativeIsa = 'avx512' | 'avx2' | 'generic';
@@ -109,57 +106,17 @@ export interface LoadedNative {
   status: NativeStatus;
 }
 
-const ADDON = 'build/Release/modelspec_native.node';
-/** Written by native/build.mjs, the install script, whether the build worked or not. */
-const BUILD_STATUS = 'build/native-status.json';
-
-/** The package root: three levels up both from src/kernels/native and dist/kernels/native. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/**
- * Loads the addon built under `root` (a package root). Never throws: a missing or broken addon
- * gives `addon: null` and a status with the reason.
- */
-export function loadNativeFrom(root: string): LoadedNative {
-  const path = join(root, ADDON);
-  if (!existsSync(path))
-    return { addon: null, status: { available: false, reason: notBuilt(root) } };
-  let addon: NativeAddon;
-  try {
-    addon = createRequire(import.meta.url)(path) as NativeAddon;
-  } catch (err) {
-    const reason = `${ADDON} did not load: ${(err as Error).message}`;
-    return { addon: null, status: { available: false, reason } };
-  }
-  return { addon, status: { available: true, isa: addon.info().isa, path } };
-}
-
-function notBuilt(root: string): string {
-  const statusFile = join(root, BUILD_STATUS);
-  if (existsSync(statusFile)) {
-    try {
-      const recorded = JSON.parse(readFileSync(statusFile, 'utf8')) as { reason?: unknown };
-      if (typeof recorded.reason === 'string') {
-        return `the native kernels did not build at install: ${recorded.reason}`;
-      }
-    } catch {
-      // An unreadable record says no more than a missing one.
-    }
-  }
-  return `${ADDON} is missing: the install did not build it (npm run build:native builds it)`;
-}
-
 let loaded: LoadedNative | undefined;
 
 /** The addon of this package, loaded on first use, or null (see nativeStatus for why). */
 export function loadNativeAddon(): NativeAddon | null {
-  loaded ??= loadNativeFrom(PACKAGE_ROOT);
+  loaded ??= platform().nativeAddon();
   return loaded.addon;
 }
 
 /** Whether the native kernels are available, with the instruction set or the reason. */
 export function nativeStatus(): NativeStatus {
-  loaded ??= loadNativeFrom(PACKAGE_ROOT);
+  loaded ??= platform().nativeAddon();
   if (loaded.addon && loaded.status.available) {
     // The instruction set can change (setNativeIsa), so it is read afresh.
     return { ...loaded.status, isa: loaded.addon.info().isa };

@@ -3,7 +3,6 @@
 export {
   type LoadedNative,
   loadNativeAddon,
-  loadNativeFrom,
   type NativeAddon,
   type NativeIsa,
   type NativeStatus,

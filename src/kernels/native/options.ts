@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { platform } from '../../platform/index.js';
 
 /** Options of the native kernel factories (createNativeMatmul, createNativeLinear, ...). */
 export interface NativeKernelOptions {
@@ -12,7 +12,7 @@ export interface NativeKernelOptions {
 
 /** One thread per CPU, up to four (as the wasm kernels). */
 export function defaultNativeThreads(): number {
-  return Math.max(1, Math.min(availableParallelism(), 4));
+  return Math.max(1, Math.min(platform().cpus(), 4));
 }
 
 /** The thread count of `options` (default: defaultNativeThreads()), checked. */

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { platform } from '../../platform/index.js';
 import { Heap } from './heap.js';
 
 /**
@@ -134,12 +133,6 @@ const MAX_THREADS = 16;
 /** Below this many elements a loop copies faster than TypedArray#set (which also needs a view). */
 const SMALL_COPY = 16;
 
-/**
- * The compiled module sits in dist/wasm/, two levels above this file both in src/kernels/wasm
- * (tests, tsx) and in dist/kernels/wasm (the installed package).
- */
-export const KERNELS_WASM_URL = new URL('../../../dist/wasm/kernels.wasm', import.meta.url);
-
 let loaded: WasmKernels | null | undefined;
 
 /**
@@ -154,13 +147,9 @@ export function loadWasmKernels(): WasmKernels | null {
 function instantiate(): WasmKernels | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined || typeof SharedArrayBuffer === 'undefined') return null;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(KERNELS_WASM_URL);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const built = platform().wasmKernels();
+  if ('missing' in built) return null;
+  const bytes = built.bytes;
   let module: object;
   try {
     module = new wasm.Module(bytes);
@@ -182,7 +171,7 @@ function instantiate(): WasmKernels | null {
 }
 
 function arena(module: object, memory: WasmMemory, exports: KernelExports): WasmKernels {
-  const scratchAreas = Math.min(availableParallelism(), MAX_THREADS);
+  const scratchAreas = Math.min(platform().cpus(), MAX_THREADS);
   const scratchBytes = align(exports.gemmWorkBytes(), 64);
   const firstScratch = align(exports.heapBase(), 64);
   const heap = new Heap(firstScratch + scratchAreas * scratchBytes);

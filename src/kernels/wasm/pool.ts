@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { platform } from '../../platform/index.js';
 import type { WasmKernels } from './instance.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
@@ -64,7 +64,8 @@ export class WorkerPool {
   private readonly ints: Int32Array;
   private readonly job: Float64Array;
   private readonly functions: BlockFunction[];
-  private readonly workers: Worker[] = [];
+  /** Workers started so far. */
+  private workers = 0;
   private readonly capacity: number;
   private seq = 0;
   /** Jobs a woken worker missed (the caller had taken every block first), for tests. */
@@ -84,29 +85,24 @@ export class WorkerPool {
 
   /** Starts workers until there are `count` (at most one per spare scratch area). */
   grow(count: number): void {
-    while (this.workers.length < Math.min(count, this.capacity)) {
-      const index = this.workers.length;
-      const worker = new Worker(this.source, {
-        eval: true,
-        workerData: {
-          module: this.kernels.module,
-          memory: this.kernels.memory,
-          control: this.control,
-          index,
-          scratch: this.kernels.scratch(index + 1),
-          layout: LAYOUT,
-        },
+    while (this.workers < Math.min(count, this.capacity)) {
+      const index = this.workers;
+      platform().startWorker(this.source, {
+        module: this.kernels.module,
+        memory: this.kernels.memory,
+        control: this.control,
+        index,
+        scratch: this.kernels.scratch(index + 1),
+        layout: LAYOUT,
       });
-      // Idle workers must not keep the process alive.
-      worker.unref();
-      this.workers.push(worker);
+      this.workers += 1;
     }
   }
 
   /** Indices of workers that have finished instantiating; only they get jobs, so no call waits on start-up. */
   private readyWorkers(): number[] {
     const ready: number[] = [];
-    for (let i = 0; i < this.workers.length; i++) {
+    for (let i = 0; i < this.workers; i++) {
       if (Atomics.load(this.ints, i * LAYOUT.wordsPerWorker + LAYOUT.ready) === 1) ready.push(i);
     }
     return ready;
@@ -115,7 +111,7 @@ export class WorkerPool {
   /** Blocks until every worker is ready or `timeoutMs` passes; returns the ready count. */
   waitUntilReady(timeoutMs = 10_000): number {
     const deadline = Date.now() + timeoutMs;
-    for (let i = 0; i < this.workers.length; i++) {
+    for (let i = 0; i < this.workers; i++) {
       const at = i * LAYOUT.wordsPerWorker + LAYOUT.ready;
       while (Atomics.load(this.ints, at) !== 1 && Date.now() < deadline) {
         Atomics.wait(this.ints, at, 0, Math.max(1, deadline - Date.now()));

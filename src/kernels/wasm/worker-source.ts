@@ -1,6 +1,7 @@
 /**
- * Body of a kernel worker thread, run with `new Worker(source, { eval: true })` so the same code
- * works from src/ under tsx/vitest and from dist/ (a .ts worker file could not be loaded there).
+ * Body of a kernel worker thread, a script that finds its start-up data in `workerData` (the
+ * platform's startWorker defines it: Node's runs it with `new Worker(source, { eval: true })`,
+ * so the same code works from src/ under tsx/vitest and from dist/).
  *
  * The worker instantiates the kernels module on the shared memory, marks itself ready, then
  * loops: wait for its job number to move, claim the job (unless the caller already has), run
@@ -8,7 +9,6 @@
  * if the kernel threw) and notify. Layout: see pool.ts.
  */
 export const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, scratch, layout } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const functions = [kernels.gemmBlock, kernels.linearBlock, kernels.sgdBlock];
