@@ -110,7 +110,7 @@ describe('a network on every backend', () => {
     const want = results.find((r) => r.name === 'reference')!;
     for (const r of results) {
       expect(Math.abs(r.loss - want.loss), r.name).toBeLessThan(1e-5 * Math.abs(want.loss));
-      r.grads.forEach((g, i) => close(g, want.grads[i], 256));
+      for (const [i, g] of r.grads.entries()) close(g, want.grads[i], 256);
     }
   });
 });
