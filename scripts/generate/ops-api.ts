@@ -19,6 +19,16 @@ function attrType(attr: AttrDef): string {
   return attr.default === null ? `${base} | null` : base;
 }
 
+/** Whether a name is a reserved word of JavaScript (torch's `var`), which cannot name a const. */
+function reservedWord(name: string): boolean {
+  try {
+    new Function(`'use strict'; const ${name} = 0;`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 const optionsName = (def: OpDef) => def.options ?? `${pascal(def.name)}Options`;
 const hasOptions = (def: OpDef) => def.attrs.length > 0 || (def.uses ?? []).length > 0;
 
@@ -84,11 +94,15 @@ export function renderOpsApi(defs: readonly OpDef[] = SPEC_OPS): string {
       emitted.add(optionsName(def));
       lines.push(optionsInterface(def), '');
     }
+    // A reserved word (`var`) cannot name a const; it can name an export (`import { var as v }`).
+    const reserved = reservedWord(def.method);
+    const local = reserved ? `${def.method}_` : def.method;
     lines.push(
       `/** ${def.doc} */`,
-      `export const ${def.method}: {\n${signatures(def, false)
+      `${reserved ? '' : 'export '}const ${local}: {\n${signatures(def, false)
         .map((s) => `  ${s};`)
         .join('\n')}\n} = op('${def.name}');`,
+      ...(reserved ? [`export { ${local} as ${def.method} };`] : []),
       '',
     );
   }

@@ -9,9 +9,14 @@ export const less: Beats = (v, best) => v < best || (Number.isNaN(v) && !Number.
 
 /** The extreme value of all of `src` (which is not empty). */
 export function extremeAll(src: NumArray, beats: Beats): number {
-  let best = src[0];
-  for (let i = 1; i < src.length; i++) if (beats(src[i], best)) best = src[i];
-  return best;
+  return src[extremeAllAt(src, beats)];
+}
+
+/** Where in `src` (which is not empty) its extreme value first occurs. */
+export function extremeAllAt(src: NumArray, beats: Beats): number {
+  let at = 0;
+  for (let i = 1; i < src.length; i++) if (beats(src[i], src[at])) at = i;
+  return at;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ARGMAX, ARGMIN } from './arg-extrema.js';
 import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
 import concat from './concat.js';
 import dropout from './dropout.js';
@@ -18,6 +19,7 @@ import { SQUEEZE, UNSQUEEZE } from './squeeze.js';
 import { MEAN, SUM } from './sum-mean.js';
 import transpose from './transpose.js';
 import type { OpDef } from './types.js';
+import { STD, VAR } from './variance.js';
 
 /** Every op, in the order of the reference (docs/ops.md): by family, then as listed. */
 export const OP_DEFS: readonly OpDef[] = [
@@ -38,6 +40,10 @@ export const OP_DEFS: readonly OpDef[] = [
   MEAN,
   MAX,
   MIN,
+  VAR,
+  STD,
+  ARGMAX,
+  ARGMIN,
   SOFTMAX,
   LOG_SOFTMAX,
   dropout,

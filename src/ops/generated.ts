@@ -339,6 +339,49 @@ export const min: {
   (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
 } = op('min');
 
+export interface VarOptions {
+  /** the axis reduced; all axes when left out (the result is then a scalar) */
+  axis?: number | null;
+  /** divide by n − 1 (Bessel’s correction) rather than n (default true) */
+  unbiased?: boolean;
+  /** keep the reduced axis, with length 1 (default false) */
+  keepdim?: boolean;
+}
+
+/** the variance over one axis or all of them: Σ(x − mean)² / (n − 1), or / n when not unbiased */
+const var_: {
+  (input: TensorLike, options?: VarOptions): Tensor;
+  (input: TensorLike, axis?: number | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+} = op('var');
+export { var_ as var };
+
+export interface StdOptions {
+  /** the axis reduced; all axes when left out (the result is then a scalar) */
+  axis?: number | null;
+  /** divide by n − 1 (Bessel’s correction) rather than n (default true) */
+  unbiased?: boolean;
+  /** keep the reduced axis, with length 1 (default false) */
+  keepdim?: boolean;
+}
+
+/** the standard deviation over one axis or all of them: √var */
+export const std: {
+  (input: TensorLike, options?: StdOptions): Tensor;
+  (input: TensorLike, axis?: number | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+} = op('std');
+
+/** the int32 index of the first largest value along an axis, or in the flattened input */
+export const argmax: {
+  (input: TensorLike, options?: ReduceOptions): Tensor;
+  (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
+} = op('argmax');
+
+/** the int32 index of the first smallest value along an axis, or in the flattened input */
+export const argmin: {
+  (input: TensorLike, options?: ReduceOptions): Tensor;
+  (input: TensorLike, axis?: number | null, keepdim?: boolean): Tensor;
+} = op('argmin');
+
 export interface SoftmaxOptions {
   /** the axis that sums to 1 (the last by default) (default -1) */
   axis?: number;
@@ -509,6 +552,18 @@ declare module '../tensor/tensor.js' {
     /** the smallest value over one axis or all of them */
     min(options?: ReduceOptions): Tensor;
     min(axis?: number | null, keepdim?: boolean): Tensor;
+    /** the variance over one axis or all of them: Σ(x − mean)² / (n − 1), or / n when not unbiased */
+    var(options?: VarOptions): Tensor;
+    var(axis?: number | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+    /** the standard deviation over one axis or all of them: √var */
+    std(options?: StdOptions): Tensor;
+    std(axis?: number | null, unbiased?: boolean, keepdim?: boolean): Tensor;
+    /** the int32 index of the first largest value along an axis, or in the flattened input */
+    argmax(options?: ReduceOptions): Tensor;
+    argmax(axis?: number | null, keepdim?: boolean): Tensor;
+    /** the int32 index of the first smallest value along an axis, or in the flattened input */
+    argmin(options?: ReduceOptions): Tensor;
+    argmin(axis?: number | null, keepdim?: boolean): Tensor;
     /** exp(x) / Σ exp(x) along an axis, computed with the slice maximum subtracted */
     softmax(options?: SoftmaxOptions): Tensor;
     softmax(axis?: number): Tensor;

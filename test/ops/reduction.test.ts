@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { max, mean, min, sum, tensor, ValueError } from '../../src/index.js';
+import {
+  argmax,
+  argmin,
+  max,
+  mean,
+  min,
+  std,
+  sum,
+  tensor,
+  ValueError,
+  var as variance,
+} from '../../src/index.js';
 import { gradcheck, randomInput } from '../helpers/gradcheck.js';
 import { expectValues, f64 } from './values.js';
 
@@ -145,5 +156,46 @@ describe('max and min', () => {
     expect(() => max(tensor([]))).toThrow(ValueError);
     expect(() => max(tensor([]))).toThrow(/max: cannot reduce an empty tensor of shape \[0\]/);
     expect(() => min(m(), { axis: 5 })).toThrow(/min: axis=5 is out of range/);
+  });
+});
+
+describe('var and std', () => {
+  it("divide by n - 1 by default and by n when not unbiased, in torch's positional order", () => {
+    expect(variance(m()).item()).toBeCloseTo(3.5, 6);
+    expectValues(m().var(1), [1, 1]);
+    expectValues(m().var(1, false), [2 / 3, 2 / 3]);
+    expect(m().var(0, true, true).shape).toEqual([1, 3]);
+    expectValues(m().var({ axis: 0, unbiased: false }), [2.25, 2.25, 2.25]);
+    expect(std(m()).item()).toBeCloseTo(Math.sqrt(3.5), 6);
+    expect(m().std(1, false, true).storage[0]).toBeCloseTo(Math.sqrt(2 / 3), 6);
+  });
+  it('give NaN for one element, unbiased (0 / 0, as torch)', () => {
+    expect(Number.isNaN(tensor([3]).var().item())).toBe(true);
+    expect(tensor([3]).var(0, false).item()).toBe(0);
+  });
+});
+
+describe('argmax and argmin', () => {
+  it('give int32 indices of the first extreme, flat without an axis, and no gradient', () => {
+    const x = tensor(
+      [
+        [1, 9, 9],
+        [4, -2, -2],
+      ],
+      { requiresGrad: true },
+    );
+    const flat = argmax(x);
+    expect(flat.dtype).toBe('int32');
+    expect(flat.item()).toBe(1);
+    expect(flat.gradFn).toBeNull();
+    expect(flat.requiresGrad).toBe(false);
+    expect(x.argmax(1).toArray()).toEqual([1, 0]);
+    expect(x.argmin(1, true).toArray()).toEqual([[0], [1]]);
+    expect(argmin(x, { axis: 0 }).toArray()).toEqual([0, 1, 1]);
+    expect(x.argmax({ keepdim: true }).shape).toEqual([1, 1]);
+  });
+  it('count NaN as the extreme, and refuse an empty axis', () => {
+    expect(tensor([1, Number.NaN, 5]).argmax().item()).toBe(1);
+    expect(() => tensor([]).argmax()).toThrow(ValueError);
   });
 });
