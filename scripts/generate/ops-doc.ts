@@ -32,6 +32,7 @@ function specSpelling(def: OpDef): string {
 }
 
 function apiSpelling(def: OpDef): string {
+  if (!def.listOperand && def.operands.length === 0) return 'a tensor-creation function (below)';
   const operands = def.listOperand ? ['[a, b]'] : def.operands.map((o) => o.name);
   const options = [...def.attrs.map((a) => camel(a.name)), ...(def.uses ?? [])];
   const args = [...operands, ...(options.length ? [`{ ${options.join(', ')} }`] : [])];
@@ -48,7 +49,7 @@ export function opTable(family: OpFamily): string {
       apiSpelling(def),
       def.doc.replace(/\|/g, '\\|'),
       code(def.gradient ?? 'none'),
-      code(def.gradFn),
+      def.backward ? code(def.gradFn) : 'none',
     ].join(' | '),
   );
   return [

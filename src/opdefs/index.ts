@@ -1,6 +1,7 @@
 import { ARGMAX, ARGMIN } from './arg-extrema.js';
 import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
 import concat from './concat.js';
+import { ARANGE, FULL, ONES, ZEROS } from './creation.js';
 import dropout from './dropout.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import expand from './expand.js';
@@ -33,6 +34,10 @@ export const OP_DEFS: readonly OpDef[] = [
   UNSQUEEZE,
   SQUEEZE,
   expand,
+  ARANGE,
+  ZEROS,
+  ONES,
+  FULL,
   concat,
   slice,
   index,
@@ -63,5 +68,14 @@ export function opDef(name: string): OpDef | undefined {
 
 /** The ops a spec expression may call (the IR's own, constant and identity, aside). */
 export const SPEC_OPS: readonly OpDef[] = OP_DEFS.filter((def) => def.family !== 'graph');
+
+/**
+ * The ops of the Tensor API's generated functions and methods: the spec's, but those without
+ * tensor operands (arange, zeros, ...), for which the tensor-creation functions of
+ * src/tensor/create.ts stand (same names, their own signatures).
+ */
+export const TENSOR_API_OPS: readonly OpDef[] = SPEC_OPS.filter(
+  (def) => def.listOperand || def.operands.length > 0,
+);
 
 export type { OpDef } from './types.js';

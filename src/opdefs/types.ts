@@ -58,6 +58,8 @@ export type OpFamily =
   | 'activation'
   | 'linear algebra'
   | 'shape'
+  /** Ops without tensor operands (arange, zeros): the shape comes from the attributes. */
+  | 'creation'
   | 'reduction'
   | 'probability'
   | 'regularisation'

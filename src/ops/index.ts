@@ -1,5 +1,5 @@
 // The Tensor API: one function (and Tensor method) per op definition, plus in-place updates.
-import { SPEC_OPS } from '../opdefs/index.js';
+import { TENSOR_API_OPS } from '../opdefs/index.js';
 import { formatShape, ShapeError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { callOp } from './call.js';
@@ -8,7 +8,7 @@ import { transpose } from './generated.js';
 export * from './generated.js';
 export * from './inplace.js';
 
-for (const def of SPEC_OPS) {
+for (const def of TENSOR_API_OPS) {
   if (def.listOperand) continue;
   Object.defineProperty(Tensor.prototype, def.method, {
     value: function method(this: Tensor, ...args: unknown[]) {

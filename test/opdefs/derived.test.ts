@@ -184,7 +184,7 @@ describe('one shape rule: symbolic dims agree with concrete ones', () => {
   // Each case again with its leading size made a symbol `n` wherever operands start with it.
   // A rule may refuse what it cannot prove for every n (a fixed reshape target); what it
   // accepts must agree with the concrete result.
-  const outcomes = CASES.filter((c) => (c.operands[0].shape?.length ?? 0) > 0).map((c) => {
+  const outcomes = CASES.filter((c) => (c.operands[0]?.shape?.length ?? 0) > 0).map((c) => {
     const def = defOf(c);
     const n = c.operands[0].shape![0];
     const infos = c.operands.map((o) => ({

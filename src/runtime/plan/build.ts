@@ -140,6 +140,9 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
     if (linear) {
       const linearCall = calls.get(linear.name) as ForwardCall<Attrs, LinearLayout>;
       forward.push(linearThen(linearCall, def, call));
+    } else if (node.inputs.length === 0 && def.uses === undefined) {
+      // A node without operands (arange, ones) gives the same values every step: filled once.
+      def.forward(call);
     } else if (!fusedLinears.has(node.name)) {
       forward.push(() => def.forward(call));
     }
