@@ -14,6 +14,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "pool2d.h"
 #include "softmax.h"
 #include "pool.h"
 
@@ -47,6 +48,18 @@ struct Args {
 
   // A Float32Array with at least `need` elements (null allowed when `nullable`).
   bool floats(size_t i, const char* name, int64_t need, float** out, bool nullable = false) {
+    return typed(i, name, need, napi_float32_array, "Float32Array", reinterpret_cast<void**>(out),
+                 nullable);
+  }
+
+  // An Int32Array with at least `need` elements.
+  bool ints(size_t i, const char* name, int64_t need, int32_t** out) {
+    return typed(i, name, need, napi_int32_array, "Int32Array", reinterpret_cast<void**>(out),
+                 false);
+  }
+
+  bool typed(size_t i, const char* name, int64_t need, napi_typedarray_type want,
+             const char* type_name, void** out, bool nullable) {
     napi_valuetype kind = napi_undefined;
     if (i < argc) napi_typeof(env, argv[i], &kind);
     if (nullable && kind == napi_null) {
@@ -62,8 +75,9 @@ struct Args {
       // `data` already points at the first element: the view's byte offset is applied.
       napi_get_typedarray_info(env, argv[i], &type, &length, &data, nullptr, nullptr);
     }
-    if (!is_typed || type != napi_float32_array) {
- return fail(env, where(i, name) + " must be a Float32Array" + (nullable ? " or null" : ""));
+    if (!is_typed || type != want) {
+      const char* article = type_name[0] == 'I' ? " must be an " : " must be a ";
+      return fail(env, where(i, name) + article + type_name + (nullable ? " or null" : ""));
     }
     if (static_cast<int64_t>(length) < need) {
       return fail(env,
@@ -71,7 +85,7 @@ struct Args {
                       std::to_string(length),
                   true);
     }
-    *out = static_cast<float*>(data);
+    *out = data;
     return true;
   }
 
@@ -382,6 +396,78 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// The 12 numbers of a PoolGeometry (ceil_mode as 0 or 1) from a JavaScript array.
+bool pool_geometry(Args& args, size_t i, ms::PoolGeometry* out) {
+  int64_t ceil_mode = 0;
+  int64_t* fields[] = {&out->planes, &out->h,  &out->w,  &out->kh, &out->kw, &out->sh,
+                       &out->sw,     &out->ph, &out->pw, &out->dh, &out->dw, &ceil_mode};
+  constexpr uint32_t count = sizeof fields / sizeof fields[0];
+  bool is_array = false;
+  uint32_t length = 0;
+  if (i < args.argc) napi_is_array(args.env, args.argv[i], &is_array);
+  if (is_array) napi_get_array_length(args.env, args.argv[i], &length);
+  if (!is_array || length != count) {
+    return fail(args.env, args.where(i, "geometry") + " must be an array of 12 numbers", true);
+  }
+  for (uint32_t f = 0; f < count; f++) {
+    napi_value element;
+    double value = NAN;
+    napi_get_element(args.env, args.argv[i], f, &element);
+    if (napi_get_value_double(args.env, element, &value) != napi_ok ||
+        value != std::floor(value) || std::fabs(value) > 1e12) {
+      return fail(args.env, args.where(i, "geometry") + " must hold whole numbers", true);
+    }
+    *fields[f] = static_cast<int64_t>(value);
+  }
+  out->ceil_mode = ceil_mode != 0;
+  if (const char* why = out->invalid()) {
+    return fail(args.env, std::string(args.fn) + ": " + why, true);
+  }
+  if (out->h * out->w > (int64_t(1) << 31) - 1) {
+    return fail(args.env, std::string(args.fn) + ": a plane of 2^31 elements or more", true);
+  }
+  int64_t total = 0;
+  return product(args, out->planes, out->h * out->w, &total);
+}
+
+// maxPool2dForward(x, out, argmax, geometry, threads)
+napi_value MaxPool2dForward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPool2dForward");
+  ms::PoolGeometry g{};
+  int threads = 1;
+  float *x = nullptr, *out = nullptr;
+  int32_t* argmax = nullptr;
+  if (!pool_geometry(args, 3, &g) || !thread_count(args, 4, &threads)) return nullptr;
+  const int64_t outs = g.planes * g.oh() * g.ow();
+  if (!args.floats(0, "x", g.planes * g.h * g.w, &x) || !args.floats(1, "out", outs, &out) ||
+      !args.ints(2, "argmax", outs, &argmax)) {
+    return nullptr;
+  }
+  ms::max_pool2d_forward(g, x, out, argmax, pool, threads);
+  return undefined(env);
+}
+
+// maxPool2dBackward(gradOut, argmax, gradX, geometry, accumulate, threads)
+napi_value MaxPool2dBackward(napi_env env, napi_callback_info info) {
+  Args args(env, info, "maxPool2dBackward");
+  ms::PoolGeometry g{};
+  int threads = 1;
+  bool accumulate = false;
+  float *go = nullptr, *gx = nullptr;
+  int32_t* argmax = nullptr;
+  if (!pool_geometry(args, 3, &g) || !args.flag(4, "accumulate", &accumulate) ||
+      !thread_count(args, 5, &threads)) {
+    return nullptr;
+  }
+  const int64_t outs = g.planes * g.oh() * g.ow();
+  if (!args.floats(0, "gradOut", outs, &go) || !args.ints(1, "argmax", outs, &argmax) ||
+      !args.floats(2, "gradX", g.planes * g.h * g.w, &gx)) {
+    return nullptr;
+  }
+  ms::max_pool2d_backward(g, go, argmax, gx, accumulate, pool, threads);
+  return undefined(env);
+}
+
 napi_value SetIsa(napi_env env, napi_callback_info info) {
   Args args(env, info, "setIsa");
   char name[32] = {};
@@ -431,6 +517,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"softmaxRowsBackward", nullptr, SoftmaxRowsBackward, nullptr, nullptr, nullptr,
        napi_default, nullptr},
       {"columnSums", nullptr, ColumnSums, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"maxPool2dForward", nullptr, MaxPool2dForward, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
+      {"maxPool2dBackward", nullptr, MaxPool2dBackward, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"setIsa", nullptr, SetIsa, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -108,7 +108,9 @@ MS_CLONES void add_row(float* out, const float* src, int64_t n) {
 }
 
 // Rows per task: about 64 Ki elements.
-int64_t rows_per_task(int64_t length) { return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, length)); }
+int64_t rows_per_task(int64_t length) {
+  return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, length));
+}
 
 template <typename Rows>
 void split_rows(int64_t rows, int64_t length, ThreadPool& pool, int threads, const Rows& body) {

@@ -91,6 +91,22 @@ export interface NativeAddon {
     cols: number,
     threads: number,
   ): void;
+  /** geometry: [planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ceilMode 0|1] (see pool2d.ts). */
+  maxPool2dForward(
+    x: Float32Array,
+    out: Float32Array,
+    argmax: Int32Array,
+    geometry: number[],
+    threads: number,
+  ): void;
+  maxPool2dBackward(
+    gradOut: Float32Array,
+    argmax: Int32Array,
+    gradX: Float32Array,
+    geometry: number[],
+    accumulate: boolean,
+    threads: number,
+  ): void;
   /** Chooses the micro-kernels' instruction set (tests); false when this CPU lacks it. */
   setIsa(isa: NativeIsa): boolean;
   info(): { isa: NativeIsa; bestIsa: NativeIsa; cpus: number };

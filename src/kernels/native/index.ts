@@ -29,4 +29,10 @@ export {
   type NativeGemmKernel,
 } from './gemm.js';
 export { defaultNativeThreads, type NativeKernelOptions } from './options.js';
+export {
+  createNativeMaxPool2d,
+  type MaxPool2dShape,
+  maxPool2dOutputSize,
+  type NativeMaxPool2dKernels,
+} from './pool2d.js';
 export { createNativeReductions, type NativeReductionKernels } from './softmax.js';
