@@ -310,7 +310,7 @@ export async function fit(
     state.best = { ...best, wait: best.wait + 1 };
     if (state.best.wait < rule.patience) return false;
     state.stopped = true;
-    stopped = `early stopping: ${rule.metric} has not improved for ${rule.patience} evaluations; the best, ${best.value}, was at epoch ${best.epoch} (step ${best.step})`;
+    stopped = `early stopping: ${rule.metric} has not improved for ${rule.patience} evaluations; the best, ${Number(best.value.toPrecision(6))}, was at epoch ${best.epoch} (step ${best.step})`;
     return true;
   };
 

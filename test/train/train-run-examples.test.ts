@@ -37,6 +37,14 @@ describe('the example specs', () => {
     expect(last(run).valid?.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('digits-adamw (full run): AdamW, warmup + cosine, clipping; early stopping keeps the best', async () => {
+    const run = await train('digits-adamw');
+    expect(run.report.stopped).toMatch(/^early stopping: valid.accuracy has not improved for 5/);
+    expect(run.best?.value).toBeGreaterThanOrEqual(0.97);
+    expect(run.history.length).toBeLessThan(20);
+    expect(run.history.every((r) => r.gradNorm !== undefined)).toBe(true);
+  });
+
   it('linear-regression (full run): validation mse near the noise level', async () => {
     const run = await train('linear-regression');
     expect(Object.keys(last(run).valid ?? {})).toEqual(['loss', 'mse', 'mae']);
