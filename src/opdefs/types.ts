@@ -64,6 +64,7 @@ export type OpFamily =
   | 'probability'
   | 'regularisation'
   | 'loss'
+  | 'recurrent'
   | 'graph';
 
 /** What an op reads beyond its operands: the mode (dropout) and the generator it draws from. */
@@ -165,10 +166,11 @@ export interface OpDef<A = Attrs, P = unknown> {
   /** Absent for ops without a gradient (argmax). */
   backward?(call: BackwardCall<A, P>): void;
   /**
-   * The tensors backward reads (operand indices and 'out'), so that an in-place change to exactly
-   * those is reported, as torch's saved-tensor checks do.
+   * The tensors backward reads (operand indices, 'out', or 'operands' for all of a list operand's
+   * tensors, however many), so that an in-place change to exactly those is reported, as torch's
+   * saved-tensor checks do.
    */
-  saves: readonly (number | 'out')[];
+  saves: readonly (number | 'out' | 'operands')[];
   /** What the op reads from the run context: the mode, the generator. */
   uses?: readonly ('training' | 'rng')[];
   /** When the result is the input itself (dropout in eval mode): the Tensor API returns it as is. */

@@ -79,7 +79,9 @@ export function applyOp(
   def.forward(call);
   const backward = def.backward;
   if (backward === undefined) return out;
-  const saved = def.saves.map((s) => (s === 'out' ? out : operands[s]));
+  const saved = def.saves.flatMap((s) =>
+    s === 'out' ? [out] : s === 'operands' ? operands : [operands[s]],
+  );
   return record(
     def.gradFn,
     operands,

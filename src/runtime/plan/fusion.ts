@@ -24,7 +24,12 @@ export function fusedPairs(
     const next = consumer.get(node.name);
     if (node.op !== 'linear' || uses.get(node.name) !== 1 || !next) continue;
     const def = opDef(next.op);
-    if (def?.elementwise === 'unary' && !def.saves.includes(0) && next.dtype === 'float32') {
+    if (
+      def?.elementwise === 'unary' &&
+      !def.saves.includes(0) &&
+      !def.saves.includes('operands') &&
+      next.dtype === 'float32'
+    ) {
       pairs.set(next.name, node);
     }
   }
