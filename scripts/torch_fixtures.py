@@ -31,11 +31,30 @@ def randn(*shape, scale=1.0):
 
 # ---- ops: every example of every op definition ---------------------------------------------------
 
+def recurrent(kind, tensors, layers, dropout, training, **options):
+    """torch.nn.RNN / GRU / LSTM (batch_first=True) run on tensors[0] from a zero state with the
+    parameters tensors[1:] in torch's flat order (bias or not is told by their count): the output
+    sequence. The module is built as a user would build it, and each given tensor must have the
+    shape of the module's own parameter of that name, so the layout and order are torch's."""
+    x, params = tensors[0], tensors[1:]
+    hidden = params[1].shape[1]
+    module = getattr(torch.nn, kind)(
+        x.shape[-1], hidden, num_layers=layers, bias=len(params) == 4 * layers,
+        batch_first=True, dropout=dropout, **options,
+    )
+    module.train(training)
+    names = module._flat_weights_names
+    assert [list(getattr(module, n).shape) for n in names] == [list(p.shape) for p in params], (kind, names)
+    # The given tensors stand in for the module's parameters, so that gradients reach them.
+    module._flat_weights = list(params)
+    return module(x)[0]
+
+
 def op_case(c):
     """Evaluates the op's torch spelling on a case of test/fixtures/op-cases.json (made from the
     op definitions' examples by `npm run generate`); adds the value and the gradient of
     sum(out * w) for every operand whose gradient is checked."""
-    env = {"torch": torch, "F": F, "math": math, "training": c["training"]}
+    env = {"torch": torch, "F": F, "math": math, "recurrent": recurrent, "training": c["training"]}
     env.update(c["attrs"])
     env.update({name: None for name in c["missing"]})
     operands, checked = [], []

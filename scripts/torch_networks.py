@@ -76,6 +76,16 @@ def draw_sequential(seq):
     return seq
 
 
+def draw_recurrent(module):
+    """nn.RNN/GRU/LSTM's init is U(-1/sqrt(hidden), 1/sqrt(hidden)) for every parameter, drawn
+    from the global generator; redraw from ours with the same bound."""
+    bound = 1 / math.sqrt(module.hidden_size)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(uniform(-bound, bound, *p.shape))
+    return module
+
+
 class MlpGraph(nn.Module):
     def __init__(self):
         super().__init__()
@@ -199,6 +209,38 @@ class Attention(nn.Module):
         return {"logits": logits, "scores": scores}, F.cross_entropy(logits, y)
 
 
+class GruSequence(nn.Module):
+    """A `layers` stack whose first entry is a GRU: nn.Sequential cannot hold it (it returns a
+    tuple), so a ModuleList called `layers` gives the same state-dict names."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([
+            draw_recurrent(nn.GRU(3, 6, num_layers=2, batch_first=True)),
+            draw_sequential(nn.Sequential(nn.Linear(6, 4)))[0],
+        ])
+
+    def forward(self, x, y):
+        h = self.layers[1](self.layers[0](x)[0])
+        return {"h": h}, F.cross_entropy(h.reshape(-1, 4), y.reshape(-1))
+
+
+class LstmRnnEval(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head_w = param(2, 3, scale=0.5)
+        self.head_b = param(2, scale=0.1)
+        self.layers = nn.ModuleList([
+            draw_recurrent(nn.LSTM(4, 5, bias=False, batch_first=True)),
+            draw_recurrent(nn.RNN(5, 3, num_layers=2, nonlinearity="relu", dropout=0.4, batch_first=True)),
+        ])
+
+    def forward(self, x, y):
+        h = self.layers[1](self.layers[0](x)[0])[0]
+        logits = F.linear(h[:, 5, :], self.head_w, self.head_b)
+        return {"h": h, "logits": logits}, F.cross_entropy(logits, y)
+
+
 def network(name, spec, module, inputs, mode="train"):
     module.train(mode == "train")
     outputs, loss = module(**inputs)
@@ -226,6 +268,8 @@ def networks():
         network("layers and graph mixed, eval mode", "mixed.yaml", Mixed(), {"x": randn(batch, 4), "y": labels(batch, 3)}, mode="eval"),
         network("kitchen sink", "kitchen-sink.yaml", KitchenSink(), {"x": randn(batch, 2, 3), "y": bits(batch, 3)}),
         network("self-attention (batched matmul)", "attention.yaml", Attention(), {"x": randn(batch, 4, 3), "y": labels(batch, 2)}),
+        network("2-layer GRU over a sequence", "gru-sequence.yaml", GruSequence(), {"x": randn(batch, 5, 3), "y": labels(batch * 5, 4).reshape(batch, 5)}),
+        network("LSTM without bias, 2-layer relu RNN with dropout, eval mode", "lstm-rnn-eval.yaml", LstmRnnEval(), {"x": randn(batch, 6, 4), "y": labels(batch, 2)}, mode="eval"),
     ]
 
 

@@ -8,12 +8,15 @@ import expand from './expand.js';
 import { MAX, MIN } from './extrema.js';
 import flatten from './flatten.js';
 import { CONSTANT, IDENTITY } from './graph-ops.js';
+import gru from './gru.js';
 import index from './index-op.js';
 import linear from './linear.js';
+import lstm from './lstm.js';
 import matmul from './matmul.js';
 import permute from './permute.js';
 import { POINTWISE_LOSSES } from './pointwise-loss.js';
 import reshape from './reshape.js';
+import rnn from './rnn.js';
 import slice from './slice.js';
 import { LOG_SOFTMAX, SOFTMAX } from './softmax.js';
 import { SQUEEZE, UNSQUEEZE } from './squeeze.js';
@@ -52,6 +55,9 @@ export const OP_DEFS: readonly OpDef[] = [
   SOFTMAX,
   LOG_SOFTMAX,
   dropout,
+  rnn,
+  gru,
+  lstm,
   ...POINTWISE_LOSSES,
   CROSS_ENTROPY,
   NLL_LOSS,

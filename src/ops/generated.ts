@@ -414,6 +414,59 @@ export const dropout: {
   (input: TensorLike, p?: number): Tensor;
 } = op('dropout');
 
+export interface RnnOptions {
+  /** stacked layers, each fed the output sequence of the one below (default 1) */
+  layers?: number;
+  /** while training, dropout with this probability on the output of every layer but the last (default 0) */
+  dropout?: number;
+  /** the activation of the new state (default "tanh") */
+  nonlinearity?: 'tanh' | 'relu';
+  /** Training mode (default true); off, the op is the identity. */
+  training?: boolean;
+  /** The generator it draws from (default: the global one, see manualSeed). */
+  rng?: Rng;
+}
+
+/** torch.nn.RNN (batch_first) from a zero state over [input [batch, time, in], weight_ih_l0 [hidden, in], weight_hh_l0 [hidden, hidden], bias_ih_l0, bias_hh_l0, …l1…]: the output sequence [batch, time, hidden]; h' = act(W_ih x + b_ih + W_hh h + b_hh) */
+export const rnn: {
+  (tensors: readonly TensorLike[], options?: RnnOptions): Tensor;
+  (tensors: readonly TensorLike[], layers?: number, dropout?: number, nonlinearity?: 'tanh' | 'relu'): Tensor;
+} = op('rnn');
+
+export interface GruOptions {
+  /** stacked layers, each fed the output sequence of the one below (default 1) */
+  layers?: number;
+  /** while training, dropout with this probability on the output of every layer but the last (default 0) */
+  dropout?: number;
+  /** Training mode (default true); off, the op is the identity. */
+  training?: boolean;
+  /** The generator it draws from (default: the global one, see manualSeed). */
+  rng?: Rng;
+}
+
+/** torch.nn.GRU (batch_first) from a zero state over [input [batch, time, in], weight_ih_l0 [3·hidden, in], weight_hh_l0 [3·hidden, hidden], bias_ih_l0, bias_hh_l0, …l1…]: the output sequence [batch, time, hidden]; gates r, z, n */
+export const gru: {
+  (tensors: readonly TensorLike[], options?: GruOptions): Tensor;
+  (tensors: readonly TensorLike[], layers?: number, dropout?: number): Tensor;
+} = op('gru');
+
+export interface LstmOptions {
+  /** stacked layers, each fed the output sequence of the one below (default 1) */
+  layers?: number;
+  /** while training, dropout with this probability on the output of every layer but the last (default 0) */
+  dropout?: number;
+  /** Training mode (default true); off, the op is the identity. */
+  training?: boolean;
+  /** The generator it draws from (default: the global one, see manualSeed). */
+  rng?: Rng;
+}
+
+/** torch.nn.LSTM (batch_first) from zero states over [input [batch, time, in], weight_ih_l0 [4·hidden, in], weight_hh_l0 [4·hidden, hidden], bias_ih_l0, bias_hh_l0, …l1…]: the output sequence [batch, time, hidden]; gates i, f, g, o */
+export const lstm: {
+  (tensors: readonly TensorLike[], options?: LstmOptions): Tensor;
+  (tensors: readonly TensorLike[], layers?: number, dropout?: number): Tensor;
+} = op('lstm');
+
 export interface LossOptions {
   /** 'mean' and 'sum' give a scalar; 'none' the loss of every element (default "mean") */
   reduction?: 'mean' | 'sum' | 'none';
