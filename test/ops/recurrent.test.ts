@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   AutogradError,
   backward,
@@ -17,6 +17,7 @@ import {
   tensor,
   ValueError,
 } from '../../src/index.js';
+import { BACKEND_NAMES, backendReport, useKernelBackend } from '../../src/kernels/backend.js';
 import { errorsOf, graphOf, onlyError } from '../compiler/lower-helper.js';
 
 // What the per-op tests derived from the examples (torch parity, gradcheck, plan = interpreter)
@@ -263,4 +264,45 @@ loss: mse_loss(h, y)
     expect(runs[0].losses[0]).not.toBe(runs[0].losses[1]);
     expect(runs[0].grads).toEqual(runs[1].grads);
   });
+});
+
+describe('recurrent ops on every kernel backend', () => {
+  const chosen = backendReport().name;
+  afterAll(() => useKernelBackend(chosen));
+  const available = BACKEND_NAMES.filter((n) => backendReport().unavailable[n] === undefined);
+  for (const kind of ['gru', 'lstm', 'rnn'] as const) {
+    it(`${kind}: float32 values and gradients within rounding of float64 on ${available.join(', ')}`, () => {
+      // Products large enough for the fast kernels (more than 512 multiply-adds per step).
+      const x64 = randn([4, 6, 16], { dtype: 'float64', rng: new Rng(1) });
+      const params64 = [...layer(kind, 16, 32, 2), ...layer(kind, 32, 32, 3)].map((p) =>
+        noGrad(() => mul(p, 0.4)),
+      );
+      const weights = randn([4, 6, 32], { dtype: 'float64', rng: new Rng(4) });
+      const run = (dtype: 'float32' | 'float64') => {
+        const params = params64.map((p) =>
+          tensor(dtype === 'float32' ? Float32Array.from(p.storage) : p.storage, {
+            shape: p.shape,
+            requiresGrad: true,
+          }),
+        );
+        const x = tensor(dtype === 'float32' ? Float32Array.from(x64.storage) : x64.storage, {
+          shape: x64.shape,
+          requiresGrad: true,
+        });
+        const out = OPS[kind]([x, ...params], { layers: 2 });
+        backward(sum(mul(out, weights)));
+        return [out, x.grad!, ...params.map((p) => p.grad!)].map((t) => Array.from(t.storage));
+      };
+      const want = run('float64');
+      for (const name of available) {
+        useKernelBackend(name);
+        const got = run('float32');
+        got.forEach((values, k) => {
+          const scale = Math.max(...want[k].map(Math.abs));
+          const worst = Math.max(...values.map((v, i) => Math.abs(v - want[k][i])));
+          expect(worst / scale, `${name}: tensor ${k}`).toBeLessThan(1e-5);
+        });
+      }
+    });
+  }
 });
