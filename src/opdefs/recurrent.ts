@@ -70,6 +70,14 @@ function inferRecurrent(
       0,
     );
   }
+  // torch refuses an empty sequence (there is no output state to give).
+  if (x.shape[x.shape.length - 2] === 0) {
+    throw new ShapeIssue(
+      CODES.axis,
+      `${name} needs at least one time step, got an input ${formatShape(x.shape)}`,
+      0,
+    );
+  }
   if (params.length !== 2 * layers && params.length !== 4 * layers) {
     const names = (bias: boolean) => parameterNames(1, bias).join(', ');
     throw new ShapeIssue(

@@ -121,6 +121,11 @@ describe('recurrent ops refuse', () => {
     expect(() => rnn([randn([2, 3, 4, 1]), ...layer('rnn', 1, 2, 1)])).toThrow(
       'rnn needs an input [batch, time, features] (or [time, features]), got [2, 3, 4, 1]',
     );
+    // torch: "Expected sequence length to be larger than 0 in RNN"; an empty batch is fine.
+    expect(() => gru([randn([2, 0, 4]), ...layer('gru', 4, 2, 1)])).toThrow(
+      'gru needs at least one time step, got an input [2, 0, 4]',
+    );
+    expect(gru([randn([0, 3, 4]), ...layer('gru', 4, 2, 1)]).shape).toEqual([0, 3, 2]);
   });
 
   it('a weight changed in place between forward and backward, as torch does', () => {
