@@ -290,6 +290,30 @@ function stepBackward(
 }
 
 /**
+ * The two biases' gradients: the column sums of dgi and of dgh. They differ only in the last
+ * `nBlock` columns (gru's n gate), so dgi is summed once and only that block of dgh again.
+ */
+function biasGradients(
+  dgi: NumArray,
+  dgh: NumArray,
+  gbIh: NumArray | null,
+  gbHh: NumArray | null,
+  rows: number,
+  width: number,
+  nBlock: number,
+): void {
+  const sums = gbIh ?? (gbHh as NumArray);
+  sumAxis(dgi, [rows, width], 0, sums);
+  if (gbHh === null) return;
+  if (gbHh !== sums) gbHh.set(sums);
+  if (nBlock === 0) return;
+  gbHh.fill(0, width - nBlock);
+  for (let r = 0; r < rows; r++) {
+    for (let j = width - nBlock; j < width; j++) gbHh[j] += dgh[r * width + j];
+  }
+}
+
+/**
  * Backward through time of recurrentForward (same dims, parameters, masks and workspace, after
  * it): from the output's gradient `grad` [batch, time, hidden], overwrites `gx` (the input's
  * gradient) and each `gparams[i]` that is not null.
@@ -356,8 +380,7 @@ export function recurrentBackward(
     const [gwIh, gwHh, gbIh, gbHh] = gparams.slice(l * perLayer, (l + 1) * perLayer);
     if (gwIh) matmul(dgi, input, gwIh, G, rows, inWidth, true, false, false);
     if (gwHh) matmul(dgh, hs, gwHh, G, rows, H, true, false, false);
-    if (gbIh) sumAxis(dgi, [rows, G], 0, gbIh);
-    if (gbHh) sumAxis(dgh, [rows, G], 0, gbHh);
+    if (gbIh || gbHh) biasGradients(dgi, dgh, gbIh, gbHh, rows, G, cell === 'gru' ? H : 0);
     if (l > 0) {
       // The layer below's output fed only this layer's input (through the dropout mask).
       matmul(dgi, wIh, dy, rows, G, H, false, false, false);

@@ -85,6 +85,21 @@ describe('dropout between layers while training', () => {
   });
 });
 
+describe('gradients of some operands only', () => {
+  for (const kind of ['gru', 'lstm'] as const) {
+    it(`${kind}: bias_hh's gradient alone is the one computed beside the others'`, () => {
+      const x = randn([2, 3, 4], { dtype: 'float64', rng: new Rng(1) });
+      const w = randn([2, 3, 5], { dtype: 'float64', rng: new Rng(2) });
+      const all = layer(kind, 4, 5, 3);
+      backward(sum(mul(OPS[kind]([x, ...all]), w)));
+      const alone = all.map((p, i) => tensor(p.storage, { shape: p.shape, requiresGrad: i === 3 }));
+      backward(sum(mul(OPS[kind]([x, ...alone]), w)));
+      expect(Array.from(alone[3].grad!.storage)).toEqual(Array.from(all[3].grad!.storage));
+      expect(alone[2].grad).toBeNull();
+    });
+  }
+});
+
 describe('recurrent ops refuse', () => {
   const x = randn([2, 3, 4]);
   it('a parameter list that does not fit the layers', () => {
