@@ -82,7 +82,10 @@ function resolveOptimizer(train: TrainSpec, lr: number | undefined): ResolvedTra
   const definition = optimizerDefinition(name);
   const specOptions = { ...(options ?? {}) } as Record<string, unknown>;
   if (lr !== undefined) specOptions.lr = lr;
-  if (name === 'sgd' && specOptions.lr === undefined) specOptions.lr = TRAIN_DEFAULTS.lr;
+  // An optimizer whose lr torch leaves without a default (SGD) takes the spec's.
+  if (specOptions.lr === undefined && definition.options.lr.default === undefined) {
+    specOptions.lr = TRAIN_DEFAULTS.lr;
+  }
   return { [name]: resolvedSpecOptions(definition, specOptions) };
 }
 

@@ -225,7 +225,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   if (resumed) {
     const { metadata } = resumed.checkpoint;
     if (metadata.optimizer) {
-      const name = metadata.optimizerName ?? 'sgd';
+      const name = metadata.optimizerName;
       if (name !== optimizer.definition.name) {
         throw new CheckpointError(
           `${resumed.path} holds the state of optimizer '${name}', but the run uses '${optimizer.definition.name}'`,
