@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RUN_FILES } from '../../src/train/train-run.js';
 import { runCli } from '../helpers/cli-run.js';
-import { flowersSpec } from '../helpers/flowers.js';
+import { FIXTURES, flowersSpec } from '../helpers/flowers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('cli-recipes');
@@ -48,6 +48,30 @@ describe('modelspec train with the recipes of train', () => {
     const resolved = readFileSync(`${out}/${RUN_FILES.spec}`, 'utf8');
     expect(resolved).toContain('max_steps: 30');
     expect(resolved).toContain('eval_every: 3');
+  });
+
+  it('predict and eval take best.safetensors as they take the last checkpoint', async () => {
+    const spec = flowersSpec(dir.path, 'best.yaml', [
+      ['  epochs: 40', '  epochs: 30\n  early_stopping: {metric: valid.accuracy, patience: 3}'],
+    ]);
+    const out = dir.join('best');
+    expect((await runCli(['train', spec, '--out', out])).code).toBe(0);
+    const best = `${out}/${RUN_FILES.best}`;
+    const predicted = await runCli([
+      'predict',
+      spec,
+      '--checkpoint',
+      best,
+      '--input',
+      `${FIXTURES}flowers-input.csv`,
+    ]);
+    expect(predicted).toMatchObject({
+      code: 0,
+      stdout: 'row,prediction\n1,left\n2,middle\n3,right\n',
+    });
+    const evaluated = await runCli(['eval', spec, '--checkpoint', best, '--json']);
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout)).toMatchObject({ split: 'valid', accuracy: 1 });
   });
 
   it('refuses --epochs and --max-steps together', async () => {
