@@ -71,26 +71,27 @@ function adamUpdate(
   }
 }
 
-function adamState(p: Tensor, group: AdamGroup): ParamState {
-  return {
-    step: 0,
-    expAvg: zerosLike(p),
-    expAvgSq: zerosLike(p),
-    ...(group.amsgrad ? { maxExpAvgSq: zerosLike(p) } : {}),
-  };
-}
-
-/** Adam with L2 weight decay added to the gradient, as torch.optim.Adam. */
-export class Adam extends Optimizer<AdamHyperparameters> {
-  constructor(
+/**
+ * What Adam and AdamW share: the state and the update, with the weight decay added to the
+ * gradient (Adam) or decoupled from it (AdamW).
+ */
+export abstract class AdamFamily extends Optimizer<AdamHyperparameters> {
+  protected constructor(
     params: Tensor[] | ParamGroupInput<AdamHyperparameters>[],
-    options: AdamOptions = {},
+    options: AdamOptions,
+    definition: OptimizerDefinition,
+    private readonly decoupled: boolean,
   ) {
-    super(params, options, ADAM_DEFINITION);
+    super(params, options, definition);
   }
 
   protected initialState(p: Tensor, group: AdamGroup): ParamState {
-    return adamState(p, group);
+    return {
+      step: 0,
+      expAvg: zerosLike(p),
+      expAvgSq: zerosLike(p),
+      ...(group.amsgrad ? { maxExpAvgSq: zerosLike(p) } : {}),
+    };
   }
 
   protected update(
@@ -100,31 +101,27 @@ export class Adam extends Optimizer<AdamHyperparameters> {
     group: AdamGroup,
     p: Tensor,
   ): void {
-    adamUpdate(param, grad, state, group, p, false);
+    adamUpdate(param, grad, state, group, p, this.decoupled);
+  }
+}
+
+/** Adam with L2 weight decay added to the gradient, as torch.optim.Adam. */
+export class Adam extends AdamFamily {
+  constructor(
+    params: Tensor[] | ParamGroupInput<AdamHyperparameters>[],
+    options: AdamOptions = {},
+  ) {
+    super(params, options, ADAM_DEFINITION, false);
   }
 }
 
 /** Adam with decoupled weight decay (p ·= 1 − lr·weightDecay before the step), as torch.optim.AdamW. */
-export class AdamW extends Optimizer<AdamHyperparameters> {
+export class AdamW extends AdamFamily {
   constructor(
     params: Tensor[] | ParamGroupInput<AdamHyperparameters>[],
     options: AdamOptions = {},
   ) {
-    super(params, options, ADAMW_DEFINITION);
-  }
-
-  protected initialState(p: Tensor, group: AdamGroup): ParamState {
-    return adamState(p, group);
-  }
-
-  protected update(
-    param: Storage,
-    grad: Storage,
-    state: ParamState,
-    group: AdamGroup,
-    p: Tensor,
-  ): void {
-    adamUpdate(param, grad, state, group, p, true);
+    super(params, options, ADAMW_DEFINITION, true);
   }
 }
 

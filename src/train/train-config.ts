@@ -98,6 +98,21 @@ export function modeOf(metric: MonitoredMetric): 'min' | 'max' {
   return metric.endsWith('.accuracy') ? 'max' : 'min';
 }
 
+/** The metric `who` watches (given, or the default), refused when it needs a missing split. */
+function watched(
+  who: string,
+  given: MonitoredMetric | undefined,
+  shape: RunShape,
+): MonitoredMetric {
+  const metric = given ?? defaultMetric(shape.hasValidation);
+  if (metric.startsWith('valid.') && !shape.hasValidation) {
+    throw new TrainingError(
+      `${who} watches ${metric}, but the run has no validation split; set train.data.valid (e.g. 0.2) or watch train.loss`,
+    );
+  }
+  return metric;
+}
+
 /**
  * Merges the spec's `train` section with overrides and defaults, and checks the result. A CSV
  * path becomes absolute (the spec's from the spec file's folder, --data's from the working
@@ -278,12 +293,7 @@ export function finishTrain(train: ResolvedTrain, shape: RunShape): ResolvedTrai
   const out = structuredClone(train);
   if (out.early_stopping) {
     const given = out.early_stopping;
-    const metric = given.metric ?? defaultMetric(shape.hasValidation);
-    if (metric.startsWith('valid.') && !shape.hasValidation) {
-      throw new TrainingError(
-        `early_stopping watches ${metric}, but the run has no validation split; set train.data.valid (e.g. 0.2) or watch train.loss`,
-      );
-    }
+    const metric = watched('early_stopping', given.metric, shape);
     out.early_stopping = {
       metric,
       patience: given.patience ?? TRAIN_DEFAULTS.patience,
@@ -340,12 +350,7 @@ function finishSchedule(
   }
   if (schedule.reduce_on_plateau) {
     const p = schedule.reduce_on_plateau;
-    const metric = p.metric ?? defaultMetric(shape.hasValidation);
-    if (metric.startsWith('valid.') && !shape.hasValidation) {
-      throw new TrainingError(
-        `reduce_on_plateau watches ${metric}, but the run has no validation split; set train.data.valid (e.g. 0.2) or watch train.loss`,
-      );
-    }
+    const metric = watched('reduce_on_plateau', p.metric, shape);
     out.reduce_on_plateau = {
       metric,
       mode: p.mode ?? modeOf(metric),

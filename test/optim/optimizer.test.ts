@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { add, mul, Parameter, pow, sum, type Tensor, tensor } from '../../src/index.js';
-import { OPTIMIZERS, type Optimizer } from '../../src/optim/index.js';
-
-function params(): Parameter[] {
-  return [
-    new Parameter(tensor([1, -2, 3], { dtype: 'float64' })),
-    new Parameter(tensor([[0.5, 0.25]], { dtype: 'float64' })),
-  ];
-}
-
-function lossOf([a, b]: Tensor[]): Tensor {
-  return add(sum(pow(a, 4)), sum(mul(pow(b, 2), 3)));
-}
-
-function train(optimizer: Optimizer, ps: Tensor[], steps: number): void {
-  for (let i = 0; i < steps; i++) {
-    optimizer.zeroGrad();
-    lossOf(ps).backward();
-    optimizer.step();
-  }
-}
-
-const values = (ps: Tensor[]) => ps.map((p) => Array.from(p.storage));
+import { Parameter, type Tensor, tensor } from '../../src/index.js';
+import { OPTIMIZERS } from '../../src/optim/index.js';
+import { params, train, values } from '../helpers/optimizing.js';
 
 /** Options that switch on every piece of state each optimizer has. */
 const BUSY: Record<string, Record<string, unknown>> = {

@@ -1,18 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  type DType,
-  mean,
-  mul,
-  neg,
-  Parameter,
-  pow,
-  sub,
-  sum,
-  type Tensor,
-  tensor,
-} from '../../src/index.js';
+import { neg, Parameter } from '../../src/index.js';
 import {
   CosineAnnealingLR,
   type LRScheduler,
@@ -20,13 +8,10 @@ import {
   type SGDOptions,
   StepLR,
 } from '../../src/optim/index.js';
+import { expectClose, load, objective, type Values } from '../helpers/optimizing.js';
 
 // Trajectories of torch.optim.SGD written by scripts/torch_fixtures.py (float64 in torch).
 
-interface Values {
-  shape: number[];
-  values: number[];
-}
 interface Schedule {
   kind: 'StepLR' | 'CosineAnnealingLR';
   options: { stepSize?: number; gamma?: number; tMax?: number; etaMin?: number };
@@ -51,37 +36,11 @@ const fixture: SGDFixture = JSON.parse(
   readFileSync(new URL('../fixtures/sgd.json', import.meta.url), 'utf8'),
 );
 
-const TOLERANCE: Record<'float32' | 'float64', { rtol: number; atol: number }> = {
-  float64: { rtol: 1e-10, atol: 1e-12 },
-  float32: { rtol: 1e-4, atol: 1e-5 },
-};
-
-function load(v: Values, dtype: DType): Tensor {
-  return tensor(Float64Array.from(v.values), { shape: v.shape, dtype });
-}
-
-/** The fixture's objective: mse of a linear model (X is [N, 1, IN]) plus 0.05·Σ W⁴. */
-function objective(W: Tensor, b: Tensor, X: Tensor, Y: Tensor): Tensor {
-  const pred = add(sum(mul(X, W), { axis: 2 }), b);
-  return add(mean(pow(sub(pred, Y), 2)), mul(sum(pow(W, 4)), 0.05));
-}
-
 function makeScheduler(optimizer: SGD, schedule: Schedule): LRScheduler {
   const o = schedule.options;
   return schedule.kind === 'StepLR'
     ? new StepLR(optimizer, { stepSize: o.stepSize as number, gamma: o.gamma })
     : new CosineAnnealingLR(optimizer, { tMax: o.tMax as number, etaMin: o.etaMin });
-}
-
-function expectClose(got: Tensor, want: number[], dtype: 'float32' | 'float64', label: string) {
-  const { rtol, atol } = TOLERANCE[dtype];
-  expect(got.size, label).toBe(want.length);
-  want.forEach((w, i) => {
-    const g = got.storage[i];
-    expect(Math.abs(g - w), `${label}[${i}]: got ${g}, torch ${w}`).toBeLessThanOrEqual(
-      atol + rtol * Math.abs(w),
-    );
-  });
 }
 
 describe.each(['float64', 'float32'] as const)('SGD against torch.optim.SGD (%s)', (dtype) => {
@@ -103,7 +62,7 @@ describe.each(['float64', 'float32'] as const)('SGD against torch.optim.SGD (%s)
         optimizer.step();
         scheduler?.step();
         expected.forEach((want, i) => {
-          expectClose(params[i], want, dtype, `step ${step}, parameter ${i}`);
+          expectClose(params[i].storage, want, dtype, `step ${step}, parameter ${i}`);
         });
       });
     });

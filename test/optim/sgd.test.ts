@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { add, mul, Parameter, pow, sum, type Tensor, tensor, ValueError } from '../../src/index.js';
+import { mul, Parameter, type Tensor, tensor, ValueError } from '../../src/index.js';
 import { SGD, type SGDStateDict } from '../../src/optim/index.js';
-
-function params(): Parameter[] {
-  return [
-    new Parameter(tensor([1, -2, 3], { dtype: 'float64' })),
-    new Parameter(tensor([[0.5, 0.25]], { dtype: 'float64' })),
-  ];
-}
-
-/** A non-quadratic objective touching both parameters. */
-function lossOf([a, b]: Tensor[]): Tensor {
-  return add(sum(pow(a, 4)), sum(mul(pow(b, 2), 3)));
-}
-
-function train(optimizer: SGD, ps: Tensor[], steps: number): void {
-  for (let i = 0; i < steps; i++) {
-    optimizer.zeroGrad();
-    lossOf(ps).backward();
-    optimizer.step();
-  }
-}
-
-const values = (ps: Tensor[]) => ps.map((p) => Array.from(p.storage));
+import { lossOf, params, train, values } from '../helpers/optimizing.js';
 
 describe('SGD.step', () => {
   it('applies p -= lr * grad and bumps the version counter', () => {

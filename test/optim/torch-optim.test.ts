@@ -1,18 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  add,
-  type DType,
-  mean,
-  mul,
-  neg,
-  Parameter,
-  pow,
-  sub,
-  sum,
-  type Tensor,
-  tensor,
-} from '../../src/index.js';
+import { neg, Parameter, type Tensor, tensor } from '../../src/index.js';
 import { clipGradNorm, clipGradValue } from '../../src/optim/clip.js';
 import {
   CosineAnnealingLR,
@@ -27,14 +15,11 @@ import {
   SequentialLR,
   StepLR,
 } from '../../src/optim/index.js';
+import { expectClose, load, objective, type Values } from '../helpers/optimizing.js';
 
 // Trajectories, clipping and lr sequences of torch.optim written by
 // scripts/torch_optim_fixtures.py (float64 in torch).
 
-interface Values {
-  shape: number[];
-  values: number[];
-}
 type Options = Record<string, unknown>;
 interface Schedule {
   kind: string;
@@ -87,21 +72,6 @@ const fixture: Fixture = JSON.parse(
   readFileSync(new URL('../fixtures/optim.json', import.meta.url), 'utf8'),
 );
 
-const TOLERANCE: Record<'float32' | 'float64', { rtol: number; atol: number }> = {
-  float64: { rtol: 1e-10, atol: 1e-12 },
-  float32: { rtol: 1e-4, atol: 1e-5 },
-};
-
-function load(v: Values, dtype: DType): Tensor {
-  return tensor(Float64Array.from(v.values), { shape: v.shape, dtype });
-}
-
-/** The fixture's objective: mse of a linear model (X is [N, 1, IN]) plus 0.05·Σ W⁴. */
-function objective(W: Tensor, b: Tensor, X: Tensor, Y: Tensor): Tensor {
-  const pred = add(sum(mul(X, W), { axis: 2 }), b);
-  return add(mean(pow(sub(pred, Y), 2)), mul(sum(pow(W, 4)), 0.05));
-}
-
 /** The optimizer class named as torch's, from the registry. */
 function makeOptimizer(name: string, groups: { params: Tensor[] }[], defaults: Options): Optimizer {
   const definition = OPTIMIZERS.find((d) => d.className === name);
@@ -132,22 +102,6 @@ function makeSchedule(optimizer: Optimizer, s: Schedule): LRScheduler {
     default:
       throw new Error(`no schedule ${s.kind}`);
   }
-}
-
-function expectClose(
-  got: ArrayLike<number>,
-  want: number[],
-  dtype: 'float32' | 'float64',
-  label: string,
-) {
-  const { rtol, atol } = TOLERANCE[dtype];
-  expect(got.length, label).toBe(want.length);
-  want.forEach((w, i) => {
-    const g = got[i];
-    expect(Math.abs(g - w), `${label}[${i}]: got ${g}, torch ${w}`).toBeLessThanOrEqual(
-      atol + rtol * Math.abs(w),
-    );
-  });
 }
 
 describe.each(['float64', 'float32'] as const)('optimizers against torch.optim (%s)', (dtype) => {

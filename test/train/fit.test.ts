@@ -7,7 +7,6 @@ import { compileSpec } from '../../src/runtime/compile.js';
 import type { Model } from '../../src/runtime/model.js';
 import { tensor } from '../../src/tensor/create.js';
 import { ValueError } from '../../src/tensor/errors.js';
-import { Rng } from '../../src/tensor/rng.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import {
   type EpochRecord,
@@ -16,6 +15,7 @@ import {
   fit as fitModel,
   TrainingError,
 } from '../../src/train/fit.js';
+import { regressionData } from '../helpers/optimizing.js';
 
 /** A spec of one weight matrix W [d, k] applied to x, with the given loss over `out`. */
 function linearSpec(d: number, k: number, loss: string, extra = ''): string {
@@ -31,19 +31,6 @@ graph:
   out: ${extra || 'x @ W'}
 loss: ${loss}
 `;
-}
-
-function regressionData(n: number, seed = 1): FitData {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const a = rng.uniform() * 2 - 1;
-    const b = rng.uniform() * 2 - 1;
-    x.push([a, b]);
-    y.push([2 * a - b]);
-  }
-  return { x: tensor(x), y: tensor(y) };
 }
 
 function weights(model: Model): number[][] {

@@ -9,13 +9,13 @@ import { SGD } from '../../src/optim/index.js';
 import { compileSpec } from '../../src/runtime/compile.js';
 import type { Model } from '../../src/runtime/model.js';
 import { tensor } from '../../src/tensor/create.js';
-import { Rng } from '../../src/tensor/rng.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { evalRun } from '../../src/train/eval-run.js';
 import { type FitData, fit as fitModel } from '../../src/train/fit.js';
 import { makeOptimizer } from '../../src/train/param-groups.js';
 import { RUN_FILES, trainRun } from '../../src/train/train-run.js';
 import { flowersSpec } from '../helpers/flowers.js';
+import { regressionData } from '../helpers/optimizing.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('recipes');
@@ -34,19 +34,6 @@ layers:
     - linear: 1
 loss: mse_loss(out, y)
 `;
-
-function regressionData(n: number, seed = 1): FitData {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const a = rng.uniform() * 2 - 1;
-    const b = rng.uniform() * 2 - 1;
-    x.push([a, b]);
-    y.push([2 * a - b]);
-  }
-  return { x: tensor(x), y: tensor(y) };
-}
 
 const weights = (model: Model) => model.parameters().map((p) => Array.from(p.storage));
 
