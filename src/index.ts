@@ -18,10 +18,13 @@ export {
 export { type Checkpoint, loadCheckpoint, saveCheckpoint } from './io/checkpoint.js';
 export { CheckpointError } from './io/safetensors.js';
 export {
+  type BestSoFar,
+  type EarlyStopping,
   type EpochRecord,
   evaluate,
   type FitData,
   type FitOptions,
+  type FitSchedule,
   type FitState,
   fit,
   type History,
@@ -34,4 +37,9 @@ export {
   sample,
   sampleWith,
 } from './train/sample.js';
-export { type TrainRunOptions, type TrainRunResult, trainRun } from './train/train-run.js';
+export {
+  type BestCheckpoint,
+  type TrainRunOptions,
+  type TrainRunResult,
+  trainRun,
+} from './train/train-run.js';
