@@ -213,7 +213,7 @@ async function main(): Promise<void> {
       return [
         'GFLOP/s, fp32 N×N·N×N, wall clock, median of samples (bench/matmul.ts). `wasm SIMD` is `createWasmMatmul()` with operand copies included; `native` is `createNativeMatmul()` (docs/native.md) on the arrays in place; tfjs includes `dataSync()`; PyTorch runs in a subprocess with OpenBLAS capped by threadpoolctl and `OMP_WAIT_POLICY=PASSIVE`.',
         matmulMarkdown(rows),
-        `### Native matmul against the machine's peak\n\nGFLOP/s, wall clock: median over ${options.quick ? 1 : 3} interleaved rounds (each the median of 5 samples), and in brackets the best round, which estimates an idle machine. Load average ${loadBefore} before this table, ${load()} after; with a load above the ${cpus().length} CPUs, the 2-thread figures share the CPUs with other processes.`,
+        `### Native matmul against the machine's peak\n\nGFLOP/s (one thread: process CPU time; two: wall clock): median over ${options.quick ? 1 : 3} interleaved rounds (each the median of 5 samples), and in brackets the best round, which estimates an idle machine. Load average ${loadBefore} before this table, ${load()} after; with a load above the ${cpus().length} CPUs, the 2-thread figures share the CPUs with other processes.`,
         peakMarkdown(peak, rows),
         'Small sizes, A·B GFLOP/s ("operands resident": the wasm gemm on data already in wasm memory).',
         crossoverMarkdown(crossover),
