@@ -8,14 +8,17 @@ const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c
 const pascal = (name: string) => camel(name).replace(/^[a-z]/, (c) => c.toUpperCase());
 
 function attrType(attr: AttrDef): string {
+  const words = (attr.choices ?? []).map((c) => `'${c}'`);
   const base =
     attr.type === 'bool'
       ? 'boolean'
       : attr.type === 'ints'
         ? 'readonly number[]'
         : attr.type === 'choice'
-          ? (attr.choices ?? []).map((c) => `'${c}'`).join(' | ')
-          : 'number';
+          ? words.join(' | ')
+          : attr.type === 'int_or_ints'
+            ? ['number', 'readonly number[]', ...words].join(' | ')
+            : 'number';
   return attr.default === null ? `${base} | null` : base;
 }
 

@@ -20,7 +20,14 @@ const EXAMPLE: Record<AttrDef['type'], (attr: AttrDef) => unknown> = {
   bool: () => true,
   ints: () => [-1, 64],
   choice: (attr) => attr.choices?.[0],
+  int_or_ints: (attr) => Math.max(attr.min ?? 1, 2),
 };
+
+const integer = (attr: AttrDef) => ({
+  type: 'integer',
+  minimum: attr.min ?? -MAX_INT,
+  maximum: attr.max ?? MAX_INT,
+});
 
 function attrSchema(attr: AttrDef): Record<string, unknown> {
   const base: Record<string, unknown> = {
@@ -28,11 +35,7 @@ function attrSchema(attr: AttrDef): Record<string, unknown> {
   };
   switch (attr.type) {
     case 'int':
-      Object.assign(base, {
-        type: 'integer',
-        minimum: attr.min ?? -MAX_INT,
-        maximum: attr.max ?? MAX_INT,
-      });
+      Object.assign(base, integer(attr));
       break;
     case 'float':
       Object.assign(
@@ -51,20 +54,35 @@ function attrSchema(attr: AttrDef): Record<string, unknown> {
     case 'choice':
       Object.assign(base, { type: 'string', enum: attr.choices });
       break;
+    case 'int_or_ints':
+      base.anyOf = [
+        integer(attr),
+        { type: 'array', items: integer(attr), minItems: attr.length, maxItems: attr.length },
+        ...(attr.choices ? [{ type: 'string', enum: attr.choices }] : []),
+        ...(attr.default === null ? [{ type: 'null' }] : []),
+      ];
+      break;
   }
   if (attr.default !== undefined && attr.default !== null) base.default = attr.default;
-  if (attr.default === null) base.type = [base.type, 'null'];
+  if (attr.default === null && base.type !== undefined) base.type = [base.type, 'null'];
   base.examples = [attr.default ?? EXAMPLE[attr.type](attr)];
   return base;
 }
 
-const SCALAR: Record<AttrDef['type'], string> = {
-  int: 'integer',
-  float: 'number',
-  bool: 'boolean',
-  ints: 'array',
-  choice: 'string',
+/** The JSON types a main argument may be written as, instead of the argument mapping. */
+const SCALAR: Record<AttrDef['type'], string[]> = {
+  int: ['integer'],
+  float: ['number'],
+  bool: ['boolean'],
+  ints: ['array'],
+  choice: ['string'],
+  int_or_ints: ['integer', 'array'],
 };
+
+const scalarTypes = (attr: AttrDef) =>
+  attr.type === 'int_or_ints' && attr.choices
+    ? [...SCALAR[attr.type], 'string']
+    : SCALAR[attr.type];
 
 function layerSchema(def: OpDef): Record<string, unknown> {
   const args = layerArgs(def);
@@ -82,11 +100,12 @@ function layerSchema(def: OpDef): Record<string, unknown> {
   const description = `${def.doc[0].toUpperCase()}${def.doc.slice(1)}${main ? `: ${main.name}, or {${args.map((a) => a.name).join(', ')}}` : args.length ? `: {${args.map((a) => a.name).join(', ')}}` : ' (no arguments)'}.`;
   const examples = main ? [main.default ?? EXAMPLE[main.type](main)] : [{}];
   if (!main) return { description, ...object, examples };
+  const scalar = scalarTypes(main);
   return {
     description,
     examples,
-    type: [SCALAR[main.type], ...[object.type].flat()],
-    if: { type: SCALAR[main.type] },
+    type: [...scalar, ...[object.type].flat()],
+    if: { type: scalar.length === 1 ? scalar[0] : scalar },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
     then: attrSchema(main),
     else: object,

@@ -143,8 +143,8 @@ export function bindCall(
       }
       continue;
     }
-    // A choice is a bare word: `reduction=sum`.
-    const value = def.type === 'choice' && expr.kind === 'name' ? expr.name : literalValue(expr);
+    // A choice is a bare word: `reduction=sum`, `padding=same`.
+    const value = def.choices && expr.kind === 'name' ? expr.name : literalValue(expr);
     const checked = checkAttr(op.name, def, value);
     if ('message' in checked) issues.push({ code: 'MS209', message: checked.message, span: expr });
     else attrs[def.name] = checked.value;

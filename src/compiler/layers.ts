@@ -69,8 +69,11 @@ export function planLayer(index: number, entry: LayerEntrySpec): LayerPlan | str
   for (const arg of known) {
     if (arg.name in args) continue;
     if (arg.default === undefined) {
-      const example = arg.type === 'int' ? 64 : 1;
-      return `${name} needs its ${arg.doc} (${arg.name}), e.g. '- ${name}: ${example}' or '- ${name}: {${arg.name}: ${example}}'`;
+      const required = known.filter((a) => a.default === undefined);
+      const example = (a: AttrDef) => (a.type === 'int' ? 64 : a.type === 'int_or_ints' ? 3 : 1);
+      const full = `'- ${name}: {${required.map((a) => `${a.name}: ${example(a)}`).join(', ')}}'`;
+      const forms = required.length === 1 ? `'- ${name}: ${example(arg)}' or ${full}` : full;
+      return `${name} needs its ${arg.doc} (${arg.name}), e.g. ${forms}`;
     }
     args[arg.name] = arg.default;
   }

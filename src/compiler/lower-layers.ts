@@ -1,4 +1,4 @@
-import { CODES } from '../opdefs/shape-issue.js';
+import { CODES, ShapeIssue } from '../opdefs/shape-issue.js';
 import type { LayersSpec } from '../spec/types.js';
 import { planLayer } from './layers.js';
 import type { Lowering } from './lowering.js';
@@ -39,7 +39,14 @@ export function lowerLayers(
     const path = ['layers', 'stack', plan.index];
     const name = plan.index === plans.length - 1 ? layers.to : `layers.${plan.index}`;
     const module = plan.op.module ?? {};
-    const params = module.params?.(lowering.values.get(current)!.shape, plan.args, current) ?? [];
+    let params: ReturnType<NonNullable<typeof module.params>>;
+    try {
+      params = module.params?.(lowering.values.get(current)!.shape, plan.args, current) ?? [];
+    } catch (error) {
+      if (!(error instanceof ShapeIssue)) throw error;
+      reporter.error(error.code, { path }, error.message);
+      return null;
+    }
     if (typeof params === 'string') {
       reporter.error(CODES.layerInput, { path }, params);
       return null;

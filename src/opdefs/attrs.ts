@@ -29,6 +29,29 @@ export const ints = (value: number[] | null | undefined, doc: string): Omit<Attr
   doc,
 });
 
+/**
+ * torch's "int or tuple": one integer for all `length` axes or a list of one per axis, and the
+ * words of `choices` (`padding='same'`). Bounds hold for each integer.
+ */
+export const intOrInts = (
+  value: number | number[] | string | null | undefined,
+  doc: string,
+  length: number,
+  { choices, ...bounds }: Bounds & { choices?: readonly string[] } = {},
+): Omit<AttrDef, 'name'> => ({
+  type: 'int_or_ints',
+  default: value,
+  doc,
+  length,
+  ...bounds,
+  ...(choices ? { choices } : {}),
+});
+
+/** The integers of an `int_or_ints` value that is not a word: one per axis. */
+export function perAxis(value: number | readonly number[], length: number): number[] {
+  return typeof value === 'number' ? new Array<number>(length).fill(value) : [...value];
+}
+
 export const choice = (
   choices: readonly string[],
   value: string | undefined,
@@ -40,13 +63,24 @@ export function attrList(attrs: Record<string, Omit<AttrDef, 'name'>>): AttrDef[
   return Object.entries(attrs).map(([name, def]) => ({ name, ...def }));
 }
 
-const TYPE_WORDS: Record<AttrDef['type'], string> = {
-  int: 'an integer',
-  float: 'a number',
-  bool: 'true or false',
-  ints: 'a list of integers',
-  choice: 'one of',
-};
+/** What a value of each type is, in words, for messages. */
+function typeWords(def: AttrDef): string {
+  const words = (def.choices ?? []).map((c) => `'${c}'`).join(', ');
+  switch (def.type) {
+    case 'int':
+      return 'an integer';
+    case 'float':
+      return 'a number';
+    case 'bool':
+      return 'true or false';
+    case 'ints':
+      return 'a list of integers';
+    case 'choice':
+      return `one of ${words}`;
+    case 'int_or_ints':
+      return `an integer or a list of ${def.length} integer${def.length === 1 ? '' : 's'}${words ? `, or one of ${words}` : ''}`;
+  }
+}
 
 function describe(value: unknown): string {
   if (value === undefined) return 'an expression';
@@ -64,30 +98,34 @@ export function checkAttr(
   def: AttrDef,
   value: unknown,
 ): { value: AttrValue } | { message: string } {
-  const words =
-    def.type === 'choice'
-      ? `one of ${(def.choices ?? []).map((c) => `'${c}'`).join(', ')}`
-      : TYPE_WORDS[def.type];
-  const expected = `${opName}: ${def.name} must be ${words}`;
+  const expected = `${opName}: ${def.name} must be ${typeWords(def)}`;
   const ok =
     (def.type === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
     (def.type === 'float' && typeof value === 'number' && Number.isFinite(value)) ||
     (def.type === 'bool' && typeof value === 'boolean') ||
     (def.type === 'ints' && Array.isArray(value) && value.every(Number.isInteger)) ||
     (def.type === 'choice' && typeof value === 'string' && !!def.choices?.includes(value)) ||
+    (def.type === 'int_or_ints' &&
+      (Number.isInteger(value) ||
+        (Array.isArray(value) && value.length === def.length && value.every(Number.isInteger)) ||
+        (typeof value === 'string' && !!def.choices?.includes(value)))) ||
     (value === null && def.default === null);
   if (!ok) return { message: `${expected}, got ${describe(value)}` };
-  if (
-    typeof value === 'number' &&
-    ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max))
-  ) {
+  const numbers = def.type === 'int_or_ints' && Array.isArray(value) ? value : [value];
+  const outside = numbers.find(
+    (n) =>
+      typeof n === 'number' &&
+      ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)),
+  );
+  if (outside !== undefined) {
     const range =
       def.max === undefined
         ? `at least ${def.min}`
         : def.min === undefined
           ? `at most ${def.max}`
           : `between ${def.min} and ${def.max}`;
-    return { message: `${opName}: ${def.name} must be ${range}, got ${value}` };
+    const each = numbers.length > 1 ? ' each' : '';
+    return { message: `${opName}: ${def.name} must be ${range}${each}, got ${describe(value)}` };
   }
   return { value: value as AttrValue };
 }

@@ -1,6 +1,7 @@
 import { ARGMAX, ARGMIN } from './arg-extrema.js';
 import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
 import concat from './concat.js';
+import { CONV1D, CONV2D } from './conv.js';
 import { ARANGE, FULL, ONES, ZEROS } from './creation.js';
 import dropout from './dropout.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
@@ -15,6 +16,7 @@ import lstm from './lstm.js';
 import matmul from './matmul.js';
 import permute from './permute.js';
 import { POINTWISE_LOSSES } from './pointwise-loss.js';
+import { ADAPTIVE_AVG_POOL2D, AVG_POOL1D, AVG_POOL2D, MAX_POOL1D, MAX_POOL2D } from './pool.js';
 import reshape from './reshape.js';
 import rnn from './rnn.js';
 import slice from './slice.js';
@@ -30,6 +32,13 @@ export const OP_DEFS: readonly OpDef[] = [
   ...ELEMENTWISE_OPS,
   matmul,
   linear,
+  CONV1D,
+  CONV2D,
+  MAX_POOL1D,
+  MAX_POOL2D,
+  AVG_POOL1D,
+  AVG_POOL2D,
+  ADAPTIVE_AVG_POOL2D,
   transpose,
   reshape,
   flatten,

@@ -33,4 +33,6 @@ export const CODES = {
   tooLarge: 'MS309',
   symbolic: 'MS310',
   layerInput: 'MS311',
+  window: 'MS312',
+  groups: 'MS313',
 } as const;

@@ -38,18 +38,25 @@ export interface ValueInfo {
  */
 export type InferMode = 'compile' | 'run';
 
-export type AttrType = 'int' | 'float' | 'bool' | 'ints' | 'choice';
+/**
+ * `int_or_ints` is torch's "int or tuple" (a convolution's stride, a pool's kernel): one integer
+ * for every axis, or a list of one per axis; words listed in `choices` are accepted too
+ * (padding='same').
+ */
+export type AttrType = 'int' | 'float' | 'bool' | 'ints' | 'choice' | 'int_or_ints';
 
 /** One attribute of an op. No `default` means the attribute is required. */
 export interface AttrDef {
   name: string;
   type: AttrType;
   default?: AttrValue;
-  /** Inclusive bounds for numbers. */
+  /** Inclusive bounds for numbers (for each integer of an `int_or_ints`). */
   min?: number;
   max?: number;
-  /** The allowed words of a `choice` attribute. */
+  /** The allowed words of a `choice` attribute (and the words an `int_or_ints` one accepts). */
   choices?: readonly string[];
+  /** How many integers the list of an `int_or_ints` attribute holds (one per axis). */
+  length?: number;
   doc: string;
 }
 
@@ -57,6 +64,8 @@ export type OpFamily =
   | 'arithmetic'
   | 'activation'
   | 'linear algebra'
+  | 'convolution'
+  | 'pooling'
   | 'shape'
   /** Ops without tensor operands (arange, zeros): the shape comes from the attributes. */
   | 'creation'
@@ -124,7 +133,8 @@ export interface ModuleKind {
   args?: readonly AttrDef[];
   /**
    * The parameters, in the op's operand order after the input, for an input named `inName` of
-   * shape `inShape`; a message when they cannot be made.
+   * shape `inShape`; a message when its size is not fixed (MS311), or a thrown ShapeIssue when
+   * the arguments do not fit the input (its code is reported).
    */
   params?(inShape: readonly Dim[], args: Attrs, inName: string): ModuleParam[] | string;
   /** The op's attributes from the module's arguments (the arguments themselves by default). */

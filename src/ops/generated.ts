@@ -183,6 +183,73 @@ export const linear: {
   (input: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor;
 } = op('linear');
 
+export interface ConvOptions {
+  /** the step between windows (default 1) */
+  stride?: number | readonly number[];
+  /** zeros added on both sides of each spatial axis, or 'same' (output as large as the input, stride 1) or 'valid' (none) (default 0) */
+  padding?: number | readonly number[] | 'same' | 'valid';
+  /** the spacing between kernel elements (default 1) */
+  dilation?: number | readonly number[];
+  /** input and output channels split into this many independent groups (default 1) */
+  groups?: number;
+}
+
+/** torch.nn.functional.conv1d: cross-correlation of input [batch, in_channels, length] (or unbatched) with weight [out_channels, in_channels / groups, kernel], plus bias [out_channels] */
+export const conv1d: {
+  (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
+  (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
+} = op('conv1d');
+
+/** torch.nn.functional.conv2d: cross-correlation of input [batch, in_channels, height, width] (or unbatched) with weight [out_channels, in_channels / groups, kh, kw], plus bias [out_channels] */
+export const conv2d: {
+  (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
+  (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
+} = op('conv2d');
+
+export interface PoolOptions {
+  /** window size */
+  kernel: number | readonly number[];
+  /** the step between windows (null: the kernel) */
+  stride?: number | readonly number[] | null;
+  /** padding on both sides of each axis, at most half the kernel (default 0) */
+  padding?: number | readonly number[];
+}
+
+/** torch.nn.functional.max_pool1d: the maximum of each window over the length axis of [batch, channels, length] (or unbatched); padding never wins */
+export const maxPool1d: {
+  (input: TensorLike, options: PoolOptions): Tensor;
+  (input: TensorLike, kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+} = op('max_pool1d');
+
+/** torch.nn.functional.max_pool2d: the maximum of each window over the height and width axes of [batch, channels, height, width] (or unbatched); padding never wins */
+export const maxPool2d: {
+  (input: TensorLike, options: PoolOptions): Tensor;
+  (input: TensorLike, kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+} = op('max_pool2d');
+
+/** torch.nn.functional.avg_pool1d: the mean of each window over the length axis of [batch, channels, length] (or unbatched), padding counted as zeros (count_include_pad=True) */
+export const avgPool1d: {
+  (input: TensorLike, options: PoolOptions): Tensor;
+  (input: TensorLike, kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+} = op('avg_pool1d');
+
+/** torch.nn.functional.avg_pool2d: the mean of each window over the height and width axes of [batch, channels, height, width] (or unbatched), padding counted as zeros (count_include_pad=True) */
+export const avgPool2d: {
+  (input: TensorLike, options: PoolOptions): Tensor;
+  (input: TensorLike, kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+} = op('avg_pool2d');
+
+export interface AdaptiveAvgPool2dOptions {
+  /** output height and width */
+  out: number | readonly number[];
+}
+
+/** torch.nn.functional.adaptive_avg_pool2d: the mean over windows that split height and width into out pieces; window i of n over size s is [⌊i·s/n⌋, ⌈(i+1)·s/n⌉) */
+export const adaptiveAvgPool2d: {
+  (input: TensorLike, options: AdaptiveAvgPool2dOptions): Tensor;
+  (input: TensorLike, out: number | readonly number[]): Tensor;
+} = op('adaptive_avg_pool2d');
+
 export interface TransposeOptions {
   /** the first axis swapped (default -2) */
   axis0?: number;
@@ -563,6 +630,27 @@ declare module '../tensor/tensor.js' {
     matmul(other: TensorLike): Tensor;
     /** torch.nn.functional.linear: x · weightᵀ + bias, weight [out, in], bias [out]; the batch dims of x join the rows of one product */
     linear(weight: TensorLike, bias?: TensorLike | null): Tensor;
+    /** torch.nn.functional.conv1d: cross-correlation of input [batch, in_channels, length] (or unbatched) with weight [out_channels, in_channels / groups, kernel], plus bias [out_channels] */
+    conv1d(weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
+    conv1d(weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
+    /** torch.nn.functional.conv2d: cross-correlation of input [batch, in_channels, height, width] (or unbatched) with weight [out_channels, in_channels / groups, kh, kw], plus bias [out_channels] */
+    conv2d(weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
+    conv2d(weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
+    /** torch.nn.functional.max_pool1d: the maximum of each window over the length axis of [batch, channels, length] (or unbatched); padding never wins */
+    maxPool1d(options: PoolOptions): Tensor;
+    maxPool1d(kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+    /** torch.nn.functional.max_pool2d: the maximum of each window over the height and width axes of [batch, channels, height, width] (or unbatched); padding never wins */
+    maxPool2d(options: PoolOptions): Tensor;
+    maxPool2d(kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+    /** torch.nn.functional.avg_pool1d: the mean of each window over the length axis of [batch, channels, length] (or unbatched), padding counted as zeros (count_include_pad=True) */
+    avgPool1d(options: PoolOptions): Tensor;
+    avgPool1d(kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+    /** torch.nn.functional.avg_pool2d: the mean of each window over the height and width axes of [batch, channels, height, width] (or unbatched), padding counted as zeros (count_include_pad=True) */
+    avgPool2d(options: PoolOptions): Tensor;
+    avgPool2d(kernel: number | readonly number[], stride?: number | readonly number[] | null, padding?: number | readonly number[]): Tensor;
+    /** torch.nn.functional.adaptive_avg_pool2d: the mean over windows that split height and width into out pieces; window i of n over size s is [⌊i·s/n⌋, ⌈(i+1)·s/n⌉) */
+    adaptiveAvgPool2d(options: AdaptiveAvgPool2dOptions): Tensor;
+    adaptiveAvgPool2d(out: number | readonly number[]): Tensor;
     /** swaps two axes (the last two by default) into new contiguous storage; `.T` is the 2-D case */
     transpose(options?: TransposeOptions): Tensor;
     transpose(axis0?: number, axis1?: number): Tensor;

@@ -120,7 +120,10 @@ layers: {from: z, to: x, stack: [relu]}
     expect(planLayer(0, 'linear')).toMatch(
       /^linear needs its output features \(out\), e.g. '- linear: 64'/,
     );
-    expect(planLayer(0, 'conv2d')).toMatch(/^unknown layer 'conv2d'/);
+    expect(planLayer(0, 'conv3d')).toMatch(/^unknown layer 'conv3d'/);
+    expect(planLayer(0, { conv2d: { out: 8 } })).toBe(
+      "conv2d needs its kernel size (kernel), e.g. '- conv2d: {out: 64, kernel: 3}'",
+    );
     expect(planLayer(0, 'rleu')).toMatch(/did you mean 'relu'\?/);
     expect(planLayer(0, { linear: { out: 3, bias: 'yes' } })).toBe(
       "linear: bias must be true or false, got 'yes'",
