@@ -50,15 +50,26 @@ def recurrent(kind, tensors, layers, dropout, training, **options):
     return module(x)[0]
 
 
+def batch_norm(input, running_mean, running_var, weight, bias, num_batches_tracked, training, momentum, eps):
+    """nn.BatchNorm's forward on its state: F.batch_norm, and num_batches_tracked += 1 while
+    training (torch counts in the module, modelspec's batch_norm op takes the counter)."""
+    if training and num_batches_tracked is not None:
+        num_batches_tracked.add_(1)
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
 def op_case(c):
     """Evaluates the op's torch spelling on a case of test/fixtures/op-cases.json (made from the
     op definitions' examples by `npm run generate`); adds the value and the gradient of
     sum(out * w) for every operand whose gradient is checked."""
-    env = {"torch": torch, "F": F, "math": math, "recurrent": recurrent, "training": c["training"]}
+    env = {"torch": torch, "F": F, "math": math, "recurrent": recurrent, "batch_norm": batch_norm, "training": c["training"]}
     env.update(c["attrs"])
     env.update({name: None for name in c["missing"]})
     operands, checked = [], []
     for o in c["operands"]:
+        if o.get("absent"):
+            operands.append(None)
+            continue
         if "number" in o:
             operands.append(float(o["number"]))
             continue
@@ -78,13 +89,17 @@ def op_case(c):
     assert list(out.shape) == c["outShape"], (c["op"], c["name"], list(out.shape), c["outShape"])
     w = torch.tensor(c["w"], dtype=torch.float64).reshape(c["outShape"])
     grads = iter(torch.autograd.grad((out * w).sum(), checked)) if checked else iter(())
-    return {
+    result = {
         "op": c["op"],
         "name": c["name"],
         "operands": [o.get("values", o.get("number")) for o in c["operands"]],
         "out": flat(out),
         "grads": [flat(next(grads)) if o.get("grad") else None for o in c["operands"]],
     }
+    if "writes" in c:
+        # The operands the op updated in place (running statistics), as they are after the call.
+        result["written"] = [flat(operands[k]) for k in c["writes"]]
+    return result
 
 
 def flat(t):

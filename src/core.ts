@@ -5,12 +5,14 @@
 export { type BackwardOptions, backward } from './autograd/engine.js';
 export { isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { AccumulateGrad } from './autograd/node.js';
-export type {
-  Graph,
-  GraphInput,
-  GraphNode,
-  GraphParameter,
-  ResolvedInit,
+export {
+  ABSENT,
+  type Graph,
+  type GraphBuffer,
+  type GraphInput,
+  type GraphNode,
+  type GraphParameter,
+  type ResolvedInit,
 } from './compiler/graph.js';
 export { parseSpec, validateSpec } from './compiler/validate.js';
 export {

@@ -16,6 +16,8 @@ export interface CaseOperand {
   grad?: boolean;
   /** A plain number operand. */
   number?: number;
+  /** An optional operand left out before a given one (None in torch). */
+  absent?: true;
 }
 
 export interface OpCase {
@@ -30,6 +32,10 @@ export interface OpCase {
   training: boolean;
   outShape: number[];
   w: number[];
+  /** The operands this call updates in place (OpDef.writes), whose values after it are compared. */
+  writes?: number[];
+  /** OpExample.notDerivative: finite differences do not apply. */
+  notDerivative?: string;
 }
 
 /** FNV-1a of the case's name: each case draws from a generator of its own. */
@@ -45,6 +51,7 @@ function seedOf(text: string): number {
 const round = (v: number) => Number(v.toPrecision(12));
 
 function draw(input: ExampleInput, rng: Rng): number[] {
+  if (input.kind === 'absent') return [];
   if (input.kind === 'number') return [input.value];
   const size = input.shape.reduce((n, d) => n * d, 1);
   if (input.kind === 'labels') {
@@ -75,6 +82,7 @@ export function opCase(def: OpDef, example: OpExample): OpCase {
   const operands: CaseOperand[] = example.inputs.map((input, i) => {
     const values = draw(input, rng);
     const name = operandName(def, i);
+    if (input.kind === 'absent') return { name, absent: true };
     if (input.kind === 'number') return { name, number: values[0] };
     return {
       name,
@@ -89,15 +97,23 @@ export function opCase(def: OpDef, example: OpExample): OpCase {
     attrs[attr.name] = example.attrs?.[attr.name] ?? attr.default ?? null;
   const info = def.infer(
     example.inputs.map((input) =>
-      input.kind === 'number'
-        ? { shape: [], dtype: 'float32' as const }
-        : {
-            shape: input.shape,
-            dtype: input.kind === 'labels' ? ('int32' as const) : ('float32' as const),
-          },
+      input.kind === 'absent'
+        ? (undefined as never)
+        : input.kind === 'number'
+          ? { shape: [], dtype: 'float32' as const }
+          : {
+              shape: input.shape,
+              dtype: input.kind === 'labels' ? ('int32' as const) : ('float32' as const),
+            },
     ),
     attrs,
     'run',
+  );
+  const training = example.training ?? true;
+  const writes = (def.writes?.operands ?? []).filter(
+    (k) =>
+      (def.writes?.when === 'always' || training) &&
+      (example.inputs[k]?.kind ?? 'absent') !== 'absent',
   );
   const outShape = info.shape as number[];
   const size = outShape.reduce((n, d) => n * d, 1);
@@ -109,9 +125,11 @@ export function opCase(def: OpDef, example: OpExample): OpCase {
     operands,
     missing: def.listOperand ? [] : def.operands.slice(operands.length).map((o) => o.name),
     attrs,
-    training: example.training ?? true,
+    training,
     outShape,
     w: Array.from({ length: size }, () => round(rng.normal())),
+    ...(writes.length > 0 ? { writes } : {}),
+    ...(example.notDerivative ? { notDerivative: example.notDerivative } : {}),
   };
 }
 

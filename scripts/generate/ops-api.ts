@@ -55,12 +55,21 @@ function signatures(def: OpDef, method: boolean): string[] {
   const operands = def.listOperand
     ? ['tensors: readonly TensorLike[]']
     : def.operands.map((o) =>
-        o.optional ? `${o.name}?: TensorLike | null` : `${o.name}: TensorLike`,
+        o.optional ? `${camel(o.name)}?: TensorLike | null` : `${camel(o.name)}: TensorLike`,
       );
   const own = method && !def.listOperand ? operands.slice(1) : operands;
   const options = hasOptions(def);
   const allRequired = def.attrs.some((a) => a.default === undefined);
   const lists: string[][] = [];
+  // The options may follow any number of the optional operands: batchNorm(x, mean, var, {...}).
+  const required = own.filter((o) => !o.includes('?')).length;
+  const lengths = options ? own.map((_, i) => i + 1).filter((n) => n >= required) : [];
+  for (const n of [required, ...lengths].filter(
+    (n, i, all) => all.indexOf(n) === i && n < own.length,
+  )) {
+    if (options)
+      lists.push([...own.slice(0, n), `options${allRequired ? '' : '?'}: ${optionsName(def)}`]);
+  }
   lists.push(options ? [...own, `options${allRequired ? '' : '?'}: ${optionsName(def)}`] : own);
   if (def.positional > 0) {
     const attrs = def.attrs.slice(0, def.positional);

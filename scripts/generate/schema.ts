@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAYER_KINDS, layerArgs } from '../../src/compiler/layers.js';
+import { LAYER_KINDS, type LayerKind, layerArgs, mainArg } from '../../src/compiler/layers.js';
 import { OP_DEFS } from '../../src/opdefs/index.js';
-import type { AttrDef, OpDef } from '../../src/opdefs/types.js';
+import type { AttrDef } from '../../src/opdefs/types.js';
 import { trainSchemaDefs } from '../../src/optim/registry.js';
 
 // The parts of schema/modelspec.schema.json that come from the op definitions: the layer kinds
@@ -84,12 +84,23 @@ const scalarTypes = (attr: AttrDef) =>
     ? [...SCALAR[attr.type], 'string']
     : SCALAR[attr.type];
 
-function layerSchema(def: OpDef): Record<string, unknown> {
-  const args = layerArgs(def);
-  const main = args.find((a) => a.name === (def.module?.main ?? args[0]?.name));
+/**
+ * A layer argument: as an attribute, except that a list of integers may be one integer (torch's
+ * "int or list", `layer_norm: 64`).
+ */
+function layerArgSchema(attr: AttrDef): Record<string, unknown> {
+  const schema = attrSchema(attr);
+  if (attr.type !== 'ints') return schema;
+  return { ...schema, type: ['integer', 'array'], examples: [attr.default ?? 64] };
+}
+
+function layerSchema(kind: LayerKind): Record<string, unknown> {
+  const args = layerArgs(kind);
+  const def = kind.module.doc === undefined ? kind.op : { doc: kind.module.doc };
+  const main = args.find((a) => a.name === mainArg(kind));
   const object: Record<string, unknown> = {
     type: ['object', 'null'],
-    properties: Object.fromEntries(args.map((a) => [a.name, attrSchema(a)])),
+    properties: Object.fromEntries(args.map((a) => [a.name, layerArgSchema(a)])),
     additionalProperties: false,
   };
   const required = args.filter((a) => a.default === undefined).map((a) => a.name);
@@ -98,16 +109,16 @@ function layerSchema(def: OpDef): Record<string, unknown> {
     object.required = required;
   }
   const description = `${def.doc[0].toUpperCase()}${def.doc.slice(1)}${main ? `: ${main.name}, or {${args.map((a) => a.name).join(', ')}}` : args.length ? `: {${args.map((a) => a.name).join(', ')}}` : ' (no arguments)'}.`;
-  const examples = main ? [main.default ?? EXAMPLE[main.type](main)] : [{}];
+  const examples = main ? layerArgSchema(main).examples : [{}];
   if (!main) return { description, ...object, examples };
-  const scalar = scalarTypes(main);
+  const scalar = main.type === 'ints' ? ['integer', 'array'] : scalarTypes(main);
   return {
     description,
     examples,
     type: [...scalar, ...[object.type].flat()],
     if: { type: scalar.length === 1 ? scalar[0] : scalar },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
-    then: attrSchema(main),
+    then: layerArgSchema(main),
     else: object,
   };
 }
@@ -115,8 +126,8 @@ function layerSchema(def: OpDef): Record<string, unknown> {
 export function layerDef(): Record<string, unknown> {
   const kinds = [...LAYER_KINDS.values()];
   const bare = kinds
-    .filter((def) => layerArgs(def).every((a) => a.default !== undefined))
-    .map((d) => d.name);
+    .filter((kind) => layerArgs(kind).every((a) => a.default !== undefined))
+    .map((kind) => kind.name);
   return {
     description: `One stack entry: a bare name (${bare
       .slice(0, 3)
@@ -132,7 +143,7 @@ export function layerDef(): Record<string, unknown> {
       type: 'object',
       minProperties: 1,
       maxProperties: 1,
-      properties: Object.fromEntries(kinds.map((def) => [def.name, layerSchema(def)])),
+      properties: Object.fromEntries(kinds.map((kind) => [kind.name, layerSchema(kind)])),
       additionalProperties: false,
     },
     examples: ['relu', { linear: 64 }],

@@ -1,7 +1,7 @@
 import { formatShape } from '../opdefs/dims.js';
 import { CODES, ShapeIssue, type ValueInfo } from '../opdefs/shape-issue.js';
 import type { DTypeName } from '../spec/types.js';
-import type { AttrValue, Graph } from './graph.js';
+import { ABSENT, type AttrValue, type Graph } from './graph.js';
 import { findGraphOp } from './op-catalog.js';
 
 /** A node before inference: what it computes, not yet what it yields. */
@@ -43,7 +43,8 @@ export interface InferIssue {
  * skipped without a finding of its own, so each root cause is reported once.
  */
 export function inferShapes(
-  graph: Pick<Graph, 'inputs' | 'parameters'> & { nodes: readonly NodeRequest[] },
+  graph: Pick<Graph, 'inputs' | 'parameters'> &
+    Partial<Pick<Graph, 'buffers'>> & { nodes: readonly NodeRequest[] },
 ): {
   values: Map<string, ValueInfo>;
   issues: InferIssue[];
@@ -53,6 +54,8 @@ export function inferShapes(
     values.set(input.name, { shape: [...input.shape], dtype: input.dtype });
   for (const param of graph.parameters)
     values.set(param.name, { shape: [...param.shape], dtype: param.dtype });
+  for (const buffer of graph.buffers ?? [])
+    values.set(buffer.name, { shape: [...buffer.shape], dtype: buffer.dtype });
   const issues: InferIssue[] = [];
   const failed = new Set<string>();
   for (const node of graph.nodes) {
@@ -61,7 +64,7 @@ export function inferShapes(
       failed.add(node.name);
       continue;
     }
-    const missing = args.indexOf(undefined);
+    const missing = node.inputs.findIndex((name, k) => name !== ABSENT && args[k] === undefined);
     if (missing >= 0) {
       failed.add(node.name);
       issues.push({

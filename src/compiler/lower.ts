@@ -292,6 +292,11 @@ export function lowerSpec(located: LocatedSpec): {
     name: spec.name,
     inputs,
     parameters,
+    buffers: lowering.buffers.map(({ path, ...buffer }) => ({
+      ...buffer,
+      loc: lowering.loc({ path }),
+    })),
+    state: lowering.state,
     nodes,
     outputs,
     loss,

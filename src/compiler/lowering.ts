@@ -1,8 +1,9 @@
-import { ShapeIssue, type ValueInfo } from '../opdefs/shape-issue.js';
+import { opDef } from '../opdefs/index.js';
+import { CODES, ShapeIssue, type ValueInfo } from '../opdefs/shape-issue.js';
 import type { SourceLocation } from '../spec/diagnostics.js';
 import type { LocatedSpec, SpecPath } from '../spec/located.js';
 import type { DTypeName, InitSpec } from '../spec/types.js';
-import type { AttrValue, GraphNode, ResolvedInit } from './graph.js';
+import { ABSENT, type AttrValue, type GraphNode, type ResolvedInit } from './graph.js';
 import { inferNode, sizeIssue } from './infer.js';
 import { Reporter, type Site } from './report.js';
 
@@ -26,6 +27,16 @@ export interface ParamDraft {
   path: SpecPath;
 }
 
+/** A buffer as a module makes it (its init already resolved). */
+export interface BufferDraft {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  init: ResolvedInit;
+  persistent: boolean;
+  path: SpecPath;
+}
+
 /**
  * The state of one lowering run: known values with their shapes, the nodes made so far (in
  * topological order), and the reporter. A value that failed is simply absent, so whatever
@@ -36,6 +47,12 @@ export class Lowering {
   readonly values = new Map<string, ValueInfo>();
   readonly nodes: GraphNode[] = [];
   readonly params: ParamDraft[] = [];
+  readonly buffers: BufferDraft[] = [];
+  /**
+   * Parameters and persistent buffers in the order they were made: module by module, a
+   * module's parameters, then its buffers, which is the order of torch's state_dict.
+   */
+  readonly state: string[] = [];
 
   constructor(readonly located: LocatedSpec) {
     this.reporter = new Reporter(located);
@@ -51,19 +68,33 @@ export class Lowering {
     if (tooLarge)
       this.reporter.error(tooLarge.code, { path: [...param.path, 'shape'] }, tooLarge.message);
     this.params.push(param);
+    this.state.push(param.name);
     // A name declared twice (MS203) keeps its first meaning, so later findings stay about it.
     if (!this.values.has(param.name)) this.values.set(param.name, value);
   }
 
+  addBuffer(buffer: BufferDraft): void {
+    const value: ValueInfo = { shape: [...buffer.shape], dtype: buffer.dtype };
+    const tooLarge = sizeIssue(`buffer '${buffer.name}'`, value);
+    if (tooLarge)
+      this.reporter.error(tooLarge.code, { path: [...buffer.path, 'shape'] }, tooLarge.message);
+    this.buffers.push(buffer);
+    if (buffer.persistent) this.state.push(buffer.name);
+    if (!this.values.has(buffer.name)) this.values.set(buffer.name, value);
+  }
+
   /** Infers and records a node; returns its name, or null when it (or an operand) failed. */
   addNode(draft: NodeDraft): string | null {
-    if (draft.inputs.some((name) => name === null || !this.values.has(name))) return null;
+    const lost = (name: string | null) =>
+      name === null || (name !== ABSENT && !this.values.has(name));
+    if (draft.inputs.some(lost)) return null;
     const inputs = draft.inputs as string[];
     let value: ValueInfo;
     try {
+      this.checkWrites(draft.op, inputs);
       value = inferNode(
         draft.op,
-        inputs.map((name) => this.values.get(name)!),
+        inputs.map((name) => this.values.get(name) as ValueInfo),
         draft.attrs,
         draft.constantDtype,
       );
@@ -90,5 +121,21 @@ export class Lowering {
       loc: this.loc(draft.site),
     });
     return draft.name;
+  }
+
+  /** An operand an op updates in place (running statistics) must be a buffer. */
+  private checkWrites(op: string, inputs: readonly string[]): void {
+    const def = opDef(op);
+    for (const k of def?.writes?.operands ?? []) {
+      const name = inputs[k];
+      if (name === undefined || name === ABSENT || this.buffers.some((b) => b.name === name)) {
+        continue;
+      }
+      throw new ShapeIssue(
+        CODES.stateOperand,
+        `${op} updates its ${def?.operands[k].name} in place (state, never trained), so it must be a buffer, not '${name}'; the op's module kind makes its own`,
+        k,
+      );
+    }
   }
 }

@@ -56,6 +56,8 @@ function entryOf(t: Tensor): SafetensorsEntry {
   const shape = [...t.shape];
   const { storage } = t;
   if (storage instanceof Float64Array) return { dtype: 'F64', shape, data: storage };
+  // Integer buffers (num_batches_tracked) as torch writes them: int64.
+  if (storage instanceof Int32Array) return { dtype: 'I64', shape, data: storage };
   return {
     dtype: 'F32',
     shape,

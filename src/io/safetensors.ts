@@ -5,14 +5,20 @@
  * padded with spaces to a multiple of 8, then the tensors' little-endian bytes, back to back.
  *
  * Writing follows the reference implementation so files are byte-for-byte what it would write:
- * tensors ordered by dtype (F64, then F32, then I32, i.e. widest first, which keeps every tensor
- * aligned to its element size) and then by name (UTF-8 byte order); the header is compact JSON with
+ * tensors ordered by dtype (I64, F64, F32, then I32: descending in the reference's dtype enum,
+ * which puts the widest first and keeps every tensor aligned to its element size) and then by
+ * name (UTF-8 byte order); the header is compact JSON with
  * `__metadata__` first (left out when there is no metadata) and the tensors in data order.
  * Reading checks everything the reference reader checks, and more, and reports each problem as a
  * CheckpointError naming the file.
  */
 
-export type SafetensorsDType = 'F32' | 'I32' | 'F64';
+/**
+ * I64 is how torch stores integers (num_batches_tracked); modelspec holds integers as int32, so
+ * an I64 entry's data is an Int32Array, each value written sign-extended to 8 bytes and read
+ * back only when it fits in int32.
+ */
+export type SafetensorsDType = 'F32' | 'I32' | 'F64' | 'I64';
 
 export type SafetensorsArray = Float32Array | Int32Array | Float64Array;
 
@@ -40,10 +46,16 @@ export class CheckpointError extends Error {
 /** Larger headers are refused before parsing (the reference reader's limit, 100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-const ELEMENT_BYTES: Record<SafetensorsDType, number> = { F64: 8, F32: 4, I32: 4 };
+const ELEMENT_BYTES: Record<SafetensorsDType, number> = { I64: 8, F64: 8, F32: 4, I32: 4 };
 /** Position in the reference implementation's Dtype enum; larger is written first. */
-const DTYPE_RANK: Record<SafetensorsDType, number> = { F64: 3, F32: 2, I32: 1 };
-const ARRAY_TYPE = { F32: Float32Array, I32: Int32Array, F64: Float64Array } as const;
+const DTYPE_RANK: Record<SafetensorsDType, number> = { I64: 4, F64: 3, F32: 2, I32: 1 };
+const ARRAY_TYPE = {
+  F32: Float32Array,
+  I32: Int32Array,
+  F64: Float64Array,
+  I64: Int32Array,
+} as const;
+const byteLength = (entry: SafetensorsEntry) => entry.data.length * ELEMENT_BYTES[entry.dtype];
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const METADATA_KEY = '__metadata__';
 
@@ -75,7 +87,7 @@ export function encodeSafetensors(
   }
   let offset = 0;
   for (const { name, entry } of order) {
-    const end = offset + entry.data.byteLength;
+    const end = offset + byteLength(entry);
     const info = { dtype: entry.dtype, shape: entry.shape, data_offsets: [offset, end] };
     fields.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);
     offset = end;
@@ -89,8 +101,9 @@ export function encodeSafetensors(
   out.fill(0x20, 8 + json.length, 8 + headerLength);
   let at = 8 + headerLength;
   for (const { entry } of order) {
-    writeLittleEndian(entry.data, out, at);
-    at += entry.data.byteLength;
+    if (entry.dtype === 'I64') writeI64(entry.data as Int32Array, out, at);
+    else writeLittleEndian(entry.data, out, at);
+    at += byteLength(entry);
   }
   return out;
 }
@@ -102,7 +115,7 @@ function checkEntryToWrite(name: string, entry: SafetensorsEntry): void {
   const ArrayType = ARRAY_TYPE[entry.dtype];
   if (ArrayType === undefined) {
     throw new CheckpointError(
-      `tensor '${name}': dtype '${entry.dtype}' is not one of F32, I32, F64`,
+      `tensor '${name}': dtype '${entry.dtype}' is not one of F32, I32, F64, I64`,
     );
   }
   if (!(entry.data instanceof ArrayType)) {
@@ -195,14 +208,15 @@ export function decodeSafetensors(bytes: Uint8Array, options: { source: string }
     );
   }
 
-  const tensors: [string, SafetensorsEntry][] = inOrder.map((info) => [
-    info.name,
-    {
-      dtype: info.dtype,
-      shape: info.shape,
-      data: readLittleEndian(info.dtype, bytes, dataStart + info.begin, info.end - info.begin),
-    },
-  ]);
+  const tensors: [string, SafetensorsEntry][] = inOrder.map((info) => {
+    const at = dataStart + info.begin;
+    const length = info.end - info.begin;
+    const data =
+      info.dtype === 'I64'
+        ? readI64(bytes, at, length, info.name, fail)
+        : readLittleEndian(info.dtype, bytes, at, length);
+    return [info.name, { dtype: info.dtype, shape: info.shape, data }];
+  });
   return { tensors: Object.fromEntries(tensors), metadata };
 }
 
@@ -238,7 +252,7 @@ function readTensorInfo(name: string, value: unknown, fail: Fail): TensorInfo {
   const { dtype, shape, data_offsets: offsets } = info;
   if (typeof dtype !== 'string') fail(`${where} has no dtype`);
   if (!Object.hasOwn(ELEMENT_BYTES, dtype as string)) {
-    fail(`${where} has dtype '${dtype}', which modelspec does not read (F32, I32, F64)`);
+    fail(`${where} has dtype '${dtype}', which modelspec does not read (F32, I32, F64, I64)`);
   }
   if (shape === undefined) fail(`${where} has no shape`);
   if (offsets === undefined) fail(`${where} has no data_offsets`);
@@ -325,6 +339,28 @@ function readLittleEndian(
         : dtype === 'I32'
           ? view.getInt32(i * step, true)
           : view.getFloat64(i * step, true);
+  }
+  return out;
+}
+
+/** Each int32 value as a little-endian int64 (sign-extended). */
+function writeI64(data: Int32Array, out: Uint8Array, at: number): void {
+  const view = new DataView(out.buffer, out.byteOffset + at, data.length * 8);
+  for (let i = 0; i < data.length; i++) view.setBigInt64(i * 8, BigInt(data[i]), true);
+}
+
+/** Little-endian int64 values as int32; one that does not fit is a CheckpointError. */
+function readI64(bytes: Uint8Array, at: number, length: number, name: string, fail: Fail) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, length);
+  const out = new Int32Array(length / 8);
+  for (let i = 0; i < out.length; i++) {
+    const value = view.getBigInt64(i * 8, true);
+    if (value < -(2n ** 31n) || value >= 2n ** 31n) {
+      fail(
+        `has a corrupt tensor: '${name}' (I64) holds ${value} at element ${i}, beyond the int32 range modelspec keeps integers in`,
+      );
+    }
+    out[i] = Number(value);
   }
   return out;
 }

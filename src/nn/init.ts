@@ -209,6 +209,17 @@ export function linearInit_(weight: Tensor, bias: Tensor | null, options: RngOpt
   uniform_(bias, { low: -bound, high: bound, rng: options.rng });
 }
 
+/** Zeroes row `row` of a 2-D tensor. */
+function zeroRow_(t: Tensor, row: number): void {
+  if (t.rank !== 2 || !Number.isInteger(row) || row < 0 || row >= t.shape[0]) {
+    throw new ValueError(
+      `init normal: zeroRow ${row} is not a row of a 2-D tensor of shape ${formatShape(t.shape)}`,
+    );
+  }
+  t.storage.fill(0, row * t.shape[1], (row + 1) * t.shape[1]);
+  t.version.value++;
+}
+
 /** An init by its spec name with its arguments, as the compiler resolves it (graph.ts's ResolvedInit). */
 export interface InitSpec {
   kind: string;
@@ -221,7 +232,12 @@ const INITIALIZERS: Record<string, Initializer> = {
   zeros: (t) => zeros_(t),
   ones: (t) => ones_(t),
   constant: (t, args) => constant_(t, { value: args.value as number }),
-  normal: (t, args, rng) => normal_(t, { ...args, rng }),
+  normal: (t, { zeroRow, ...args }, rng) => {
+    normal_(t, { ...args, rng });
+    // nn.Embedding: the padding row is drawn with the rest, then zeroed.
+    if (zeroRow !== undefined) zeroRow_(t, zeroRow as number);
+    return t;
+  },
   uniform: (t, args, rng) => uniform_(t, { ...args, rng }),
   xavier_uniform: (t, args, rng) => xavierUniform_(t, { ...args, rng }),
   xavier_normal: (t, args, rng) => xavierNormal_(t, { ...args, rng }),
@@ -234,7 +250,7 @@ const ARGUMENTS: Record<string, readonly string[]> = {
   zeros: [],
   ones: [],
   constant: ['value'],
-  normal: ['mean', 'std'],
+  normal: ['mean', 'std', 'zeroRow'],
   uniform: ['low', 'high'],
   xavier_uniform: ['gain', 'fanIn', 'fanOut'],
   xavier_normal: ['gain', 'fanIn', 'fanOut'],

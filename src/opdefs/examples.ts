@@ -16,7 +16,9 @@ export type ExampleInput =
       values: ExampleValues;
     }
   | { kind: 'labels'; shape: number[]; classes: number }
-  | { kind: 'number'; value: number };
+  | { kind: 'number'; value: number }
+  /** An optional operand left out before one that is given (None in torch's spelling). */
+  | { kind: 'absent' };
 
 export type ExampleValues =
   /** Normal samples times `scale`, moved `margin` away from the `avoid` points (kinks). */
@@ -31,6 +33,11 @@ export interface OpExample {
   attrs?: Attrs;
   /** The mode, for ops that read it (dropout); training by default. */
   training?: boolean;
+  /**
+   * Why the gradient is not the derivative here, so finite differences do not apply (an
+   * embedding's padding_idx row gets no gradient by design); torch's gradient is still compared.
+   */
+  notDerivative?: string;
 }
 
 /** A float input from the standard normal, times `scale`, optionally away from kinks. */
@@ -75,3 +82,6 @@ export const labels = (shape: number[], classes: number): ExampleInput => ({
 
 /** A plain number operand (`x * 2.5`). */
 export const num = (value: number): ExampleInput => ({ kind: 'number', value });
+
+/** An optional operand left out, with a later one given (batch_norm without running stats). */
+export const absent = (): ExampleInput => ({ kind: 'absent' });

@@ -35,4 +35,6 @@ export const CODES = {
   layerInput: 'MS311',
   window: 'MS312',
   groups: 'MS313',
+  stateOperand: 'MS225',
+  normShape: 'MS330',
 } as const;

@@ -13,7 +13,8 @@ export type ResolvedInit =
   | { kind: 'zeros' }
   | { kind: 'ones' }
   | { kind: 'constant'; value: number }
-  | { kind: 'normal'; mean: number; std: number }
+  /** zeroRow: that row of a 2-D tensor is zeroed after the draw (nn.Embedding's padding_idx). */
+  | { kind: 'normal'; mean: number; std: number; zeroRow?: number }
   | { kind: 'uniform'; low: number; high: number }
   | { kind: 'xavier_uniform' | 'xavier_normal'; gain: number; fanIn: number; fanOut: number }
   /** kaiming reads only the fan its mode names; the other is null when it cannot be computed. */
@@ -72,6 +73,8 @@ export type OpFamily =
   | 'reduction'
   | 'probability'
   | 'regularisation'
+  | 'normalisation'
+  | 'lookup'
   | 'loss'
   | 'recurrent'
   | 'graph';
@@ -85,6 +88,8 @@ export interface RunContext {
 /**
  * One call of an op on buffers: the interpreter builds one per recorded op, the execution plan
  * one per node (reused every step). `prepared` is what `prepare` computed for these shapes.
+ * An optional operand that is absent is `undefined` in `inputs` and `shapes`, wherever it sits
+ * (batch_norm's running statistics may be absent while its weight is given).
  */
 export interface ForwardCall<A = Attrs, P = unknown> {
   readonly inputs: readonly Storage[];
@@ -110,7 +115,11 @@ export interface BackwardCall<A = Attrs, P = unknown> extends ForwardCall<A, P> 
 
 export interface OperandDef {
   name: string;
-  /** May be left out (trailing operands only: linear's bias). */
+  /**
+   * May be left out: all operands after the first optional one are optional. Absent ones before
+   * a given one are holes (null in the Tensor API, '' in a graph node's inputs, as ONNX writes
+   * them; undefined in a ForwardCall).
+   */
   optional?: boolean;
 }
 
@@ -122,13 +131,34 @@ export interface ModuleParam {
 }
 
 /**
+ * A buffer a module kind makes for itself: state that is never trained (running statistics),
+ * with torch's name and initial value. `persistent` ones are in the state dict (torch's
+ * register_buffer).
+ */
+export interface ModuleBuffer {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  init: ResolvedInit;
+  persistent: boolean;
+}
+
+/**
  * A layer kind of `layers:` stacks (and of modules): its arguments, and from the input's shape
  * the parameters it makes, bound to the op's operands after the input. A kind without
  * parameters (an activation) takes the op's own attributes as its arguments.
  */
 export interface ModuleKind {
-  /** The argument a scalar stands for (`linear: 10` is out = 10); the first by default. */
-  main?: string;
+  /** The kind's name in stacks (and modules): the op's by default (`batch_norm2d` for batch_norm). */
+  name?: string;
+  /** What the kind is, for the schema and docs: the op's doc by default (torch's module). */
+  doc?: string;
+  /**
+   * The argument a scalar stands for (`linear: 10` is out = 10); the first by default; null
+   * when a scalar would be a trap (torch's first argument of BatchNorm is the channels, which
+   * come from the input): the settings are then always a mapping.
+   */
+  main?: string | null;
   /** Its arguments; the op's attributes by default. */
   args?: readonly AttrDef[];
   /**
@@ -137,8 +167,28 @@ export interface ModuleKind {
    * the arguments do not fit the input (its code is reported).
    */
   params?(inShape: readonly Dim[], args: Attrs, inName: string): ModuleParam[] | string;
+  /** The buffers, for an input of shape `inShape` (see params); none by default. */
+  buffers?(inShape: readonly Dim[], args: Attrs, inName: string): ModuleBuffer[] | string;
+  /**
+   * The op's operands after the input, as names of the module's parameters and buffers: an
+   * operand whose name the module lacks (batch_norm's weight without `affine`) is absent. By
+   * default the parameters in order, then the buffers.
+   */
+  operands?: readonly string[];
   /** The op's attributes from the module's arguments (the arguments themselves by default). */
   attrs?(args: Attrs): Attrs;
+}
+
+/**
+ * Operands an op's forward updates in place (batch_norm's running statistics): always, or only
+ * in training mode. Such operands are state, never trained: the Tensor API refuses one that
+ * requires grad and bumps its version after each update; the compiler accepts only a buffer
+ * there; the execution plan replays a superseded forward on their values of that time, so a
+ * forward updates them exactly once.
+ */
+export interface OperandWrites {
+  operands: readonly number[];
+  when: 'always' | 'training';
 }
 
 /**
@@ -183,6 +233,13 @@ export interface OpDef<A = Attrs, P = unknown> {
   saves: readonly (number | 'out' | 'operands')[];
   /** What the op reads from the run context: the mode, the generator. */
   uses?: readonly ('training' | 'rng')[];
+  /**
+   * The Tensor API's mode when `training` is not given: true by default (F.dropout's);
+   * F.batch_norm's is false.
+   */
+  trainingDefault?: boolean;
+  /** The operands forward changes in place, and when (see OperandWrites). */
+  writes?: OperandWrites;
   /** When the result is the input itself (dropout in eval mode): the Tensor API returns it as is. */
   passesThrough?(attrs: A, context: RunContext): boolean;
   /** The name of the Tensor API's options type (`ReduceOptions`, shared by sum, mean, max, min). */
@@ -197,8 +254,8 @@ export interface OpDef<A = Attrs, P = unknown> {
   torch: string;
   /** The ONNX operator it exports to. */
   onnx?: string;
-  /** Makes it a layer kind of `layers:` stacks. */
-  module?: ModuleKind;
+  /** Makes it a layer kind of `layers:` stacks; several kinds, each named (batch_norm1d, batch_norm2d). */
+  module?: ModuleKind | readonly ModuleKind[];
   /** Example calls: the per-op tests and the PyTorch fixtures are derived from them. */
   examples: readonly OpExample[];
 }

@@ -35,7 +35,7 @@ const apiAttr = (def: AttrDef): AttrDef => ({ ...def, name: camelCase(def.name) 
 
 /**
  * Reads a Tensor API call of `def`: tensor operands first and positional (a list for concat;
- * an optional operand may be null), then attributes positionally in their documented order
+ * an optional operand may be null, also before one that is given), then attributes positionally in their documented order
  * (torch's forms: `x.sum(1, true)`, `x.transpose(0, 2)`, `x.permute(0, 2, 1)`) and/or in a
  * trailing options object with camelCase names. Every argument is used or refused: an unknown
  * option, a surplus argument or an attribute given twice is an error, never ignored.
@@ -56,9 +56,11 @@ export function callOp(def: OpDef, args: readonly unknown[]): Tensor {
     for (const operand of def.operands) {
       const value = rest[0];
       if (operand.optional) {
-        if (value === null || value === undefined) {
-          if (rest.length > 0) rest.shift();
-          break;
+        // null (or undefined) leaves an optional operand out; a later one may still be given.
+        if (value === null || (value === undefined && rest.length > 0)) {
+          rest.shift();
+          operands.push(undefined);
+          continue;
         }
         if (!(value instanceof Tensor || Array.isArray(value))) break;
       } else if (!isTensorLike(value)) {
@@ -68,6 +70,7 @@ export function callOp(def: OpDef, args: readonly unknown[]): Tensor {
       }
       operands.push(rest.shift());
     }
+    while (operands.length > 0 && operands[operands.length - 1] === undefined) operands.pop();
   }
   const options =
     rest.length > 0 && isOptions(rest[rest.length - 1])
@@ -97,7 +100,7 @@ export function callOp(def: OpDef, args: readonly unknown[]): Tensor {
   const given = new Map<string, unknown>();
   for (const [i, value] of positional.entries()) given.set(def.attrs[i].name, value);
   const contextKeys = def.uses ?? [];
-  const context: RunContext = { training: true, rng: defaultRng() };
+  const context: RunContext = { training: def.trainingDefault ?? true, rng: defaultRng() };
   for (const [key, value] of Object.entries(options)) {
     if ((contextKeys as readonly string[]).includes(key)) {
       if (value === undefined) continue;
@@ -147,6 +150,8 @@ export function callOp(def: OpDef, args: readonly unknown[]): Tensor {
   }
 
   const like = operands.find((o): o is Tensor => o instanceof Tensor);
-  const tensors = operands.map((o) => asTensor(o as Tensor | number, like));
+  const tensors = operands.map((o) =>
+    o === undefined ? undefined : asTensor(o as Tensor | number, like),
+  );
   return applyOp(def, tensors, attrs, context);
 }

@@ -33,6 +33,7 @@ export class Model {
   /** The generator dropout draws from; seeded from the compile seed. */
   readonly rng: Rng;
   private readonly params = new Map<string, Parameter>();
+  private readonly bufferTensors = new Map<string, Tensor>();
   private readonly constants = new Map<string, Tensor>();
   private readonly schedules = new Map<string, Schedule>();
   private isTraining = true;
@@ -46,7 +47,8 @@ export class Model {
    * `plan: false` turns the compiled execution plan off (see usePlan).
    */
   constructor(graph: Graph, options: { seed?: number; plan?: boolean } = {}) {
-    this.graph = graph;
+    this.graph = withState(graph);
+    graph = this.graph;
     const seed = options.seed ?? graph.train?.seed ?? 0;
     const initRng = new Rng(seed);
     for (const p of graph.parameters) {
@@ -54,6 +56,13 @@ export class Model {
       initTensor(values, p.init, initRng);
       this.params.set(p.name, new Parameter(values, { requiresGrad: p.trainable }));
     }
+    // After the parameters, so that adding a buffer leaves every parameter's draw as it was.
+    for (const b of graph.buffers) {
+      const values = zeros(b.shape, { dtype: b.dtype });
+      initTensor(values, b.init, initRng);
+      this.bufferTensors.set(b.name, values);
+    }
+    checkState(graph);
     for (const node of graph.nodes) {
       if (node.op === 'constant')
         this.constants.set(node.name, full([], node.attrs.value as number, { dtype: node.dtype }));
@@ -71,6 +80,7 @@ export class Model {
         return model.isTraining;
       },
       params: this.params,
+      buffers: this.bufferTensors,
       constants: this.constants,
     });
   }
@@ -90,13 +100,16 @@ export class Model {
     return this.isTraining;
   }
 
-  /** Training mode: dropout is active. */
+  /**
+   * Training mode: dropout is active, batch_norm normalises by the batch's statistics and
+   * updates its running statistics.
+   */
   train(): this {
     this.isTraining = true;
     return this;
   }
 
-  /** Evaluation mode: dropout is the identity. */
+  /** Evaluation mode: dropout is the identity, batch_norm uses its running statistics. */
   eval(): this {
     this.isTraining = false;
     return this;
@@ -126,10 +139,12 @@ export class Model {
     }
     const values = new Map<string, Tensor>(bindInputs(this.graph.inputs, plan.inputs, inputs));
     for (const [name, p] of this.params) values.set(name, p);
+    for (const [name, b] of this.bufferTensors) values.set(name, b);
     for (const [name, c] of this.constants) values.set(name, c);
     const context = { training: this.isTraining, rng: this.rng };
     for (const node of plan.nodes) {
-      const args = node.inputs.map((input) => values.get(input) as Tensor);
+      // An absent operand (ABSENT) is no value: undefined, as applyOp takes it.
+      const args = node.inputs.map((input) => values.get(input));
       values.set(node.name, applyOp(opDef(node.op) as OpDef, args, node.attrs, context));
     }
     return Object.fromEntries(names.map((name) => [name, values.get(name) as Tensor]));
@@ -152,7 +167,12 @@ export class Model {
     const needed = new Set<string>();
     const stack = [...names];
     for (const name of names) {
-      if (!byName.has(name) && !declaredInputs.has(name) && !this.params.has(name)) {
+      if (
+        !byName.has(name) &&
+        !declaredInputs.has(name) &&
+        !this.params.has(name) &&
+        !this.bufferTensors.has(name)
+      ) {
         throw new ModelError(
           `'${name}' is not a node of spec '${this.graph.name}' (outputs: ${this.graph.outputs.join(', ')})`,
         );
@@ -182,38 +202,68 @@ export class Model {
     return [...this.params.values()];
   }
 
-  /** Every parameter (frozen ones too), detached, in the order of namedParameters(). */
-  stateDict(): Record<string, Tensor> {
-    return Object.fromEntries([...this.params].map(([name, p]) => [name, p.detach()]));
+  /** The buffers (state that is never trained: running statistics, masks), with their names. */
+  namedBuffers(): [string, Tensor][] {
+    return [...this.bufferTensors];
+  }
+
+  /** The buffers, persistent or not, in the order of namedBuffers(). */
+  buffers(): Tensor[] {
+    return [...this.bufferTensors.values()];
   }
 
   /**
-   * Copies values into the parameters. Strict (the default) requires exactly the model's keys;
-   * a wrong shape is always an error. All problems are reported in one error.
+   * Every parameter (frozen ones too) and persistent buffer, detached (sharing storage), in
+   * torch's order: module by module, a module's parameters, then its buffers.
+   */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries(
+      this.graph.state.map((name) => [name, (this.stateTensor(name) as Tensor).detach()]),
+    );
+  }
+
+  private stateTensor(name: string): Tensor | undefined {
+    return this.params.get(name) ?? this.bufferTensors.get(name);
+  }
+
+  /**
+   * Copies values into the parameters and persistent buffers. Strict (the default) requires
+   * exactly the model's keys; a wrong shape, or a value that an int32 buffer cannot hold, is
+   * always an error. All problems are reported in one error.
    */
   loadStateDict(
     stateDict: Readonly<Record<string, StateDictValue>>,
     options: { strict?: boolean } = {},
   ): void {
     const strict = options.strict ?? true;
-    const missing = [...this.params.keys()].filter((k) => !(k in stateDict));
-    const unexpected = Object.keys(stateDict).filter((k) => !this.params.has(k));
+    const keys = new Set(this.graph.state);
+    const missing = this.graph.state.filter((k) => !(k in stateDict));
+    const unexpected = Object.keys(stateDict).filter((k) => !keys.has(k));
     const values = new Map<string, Tensor>();
     const wrongShape: string[] = [];
+    const wrongValue: string[] = [];
     for (const [name, value] of Object.entries(stateDict)) {
-      const p = this.params.get(name);
-      if (!p) continue;
-      const t = toTensor(value, p);
-      if (!sameShape(t.shape, p.shape)) {
-        wrongShape.push(`'${name}': expected ${formatShape(p.shape)}, got ${formatShape(t.shape)}`);
-      } else {
-        values.set(name, t);
+      const target = keys.has(name) ? this.stateTensor(name) : undefined;
+      if (!target) continue;
+      const t = toTensor(value, target);
+      if (!sameShape(t.shape, target.shape)) {
+        wrongShape.push(
+          `'${name}': expected ${formatShape(target.shape)}, got ${formatShape(t.shape)}`,
+        );
+        continue;
       }
+      const bad = target.dtype === 'int32' ? t.storage.findIndex((v) => !isInt32(v)) : -1;
+      if (bad >= 0) {
+        wrongValue.push(`'${name}' is int32 and cannot hold ${t.storage[bad]}`);
+        continue;
+      }
+      values.set(name, t);
     }
     const problems = [
       ...(strict && missing.length > 0 ? [`missing keys: ${missing.join(', ')}`] : []),
       ...(strict && unexpected.length > 0 ? [`unexpected keys: ${unexpected.join(', ')}`] : []),
       ...(wrongShape.length > 0 ? [`wrong shapes: ${wrongShape.join('; ')}`] : []),
+      ...(wrongValue.length > 0 ? [`wrong values: ${wrongValue.join('; ')}`] : []),
     ];
     if (problems.length > 0) {
       throw new ModelError(
@@ -221,13 +271,55 @@ export class Model {
       );
     }
     noGrad(() => {
-      for (const [name, t] of values) this.params.get(name)?.copy_(t);
+      for (const [name, t] of values) this.stateTensor(name)?.copy_(t);
     });
   }
 
   /** A table of nodes and parameters with shapes, counts and fans, like Keras' summary(). */
   summary(): string {
     return formatSummary(this.graph);
+  }
+}
+
+const isInt32 = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+
+/**
+ * The graph with its state fields filled in when it was written before buffers existed (a
+ * saved `modelspec compile` graph): no buffers, and the parameters as the state dict.
+ */
+function withState(graph: Graph): Graph {
+  if (graph.buffers !== undefined && graph.state !== undefined) return graph;
+  const buffers = graph.buffers ?? [];
+  return {
+    ...graph,
+    buffers,
+    state: graph.state ?? [
+      ...graph.parameters.map((p) => p.name),
+      ...buffers.filter((b) => b.persistent).map((b) => b.name),
+    ],
+  };
+}
+
+/** The state dict's keys name each parameter and persistent buffer exactly once. */
+function checkState(graph: Graph): void {
+  const expected = new Set([
+    ...graph.parameters.map((p) => p.name),
+    ...graph.buffers.filter((b) => b.persistent).map((b) => b.name),
+  ]);
+  const seen = new Set<string>();
+  for (const name of graph.state) {
+    if (!expected.has(name) || seen.has(name)) {
+      throw new ModelError(
+        `graph '${graph.name}': state key '${name}' is ${seen.has(name) ? 'listed twice' : 'no parameter or persistent buffer'}`,
+      );
+    }
+    seen.add(name);
+  }
+  const left = [...expected].filter((name) => !seen.has(name));
+  if (left.length > 0) {
+    throw new ModelError(
+      `graph '${graph.name}': the state lists no key for ${left.map((n) => `'${n}'`).join(', ')}`,
+    );
   }
 }
 

@@ -26,8 +26,9 @@ function initName(init: ResolvedInit): string {
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * The graph as two tables, like Keras' model.summary(): every node with its op, output shape
- * and the parameters it reads first; then every parameter with its init and fan; then totals.
+ * The graph as tables, like Keras' model.summary(): every node with its op, output shape and
+ * the parameters it reads first; then every parameter with its init and fan; then the buffers
+ * (when there are any); then totals.
  */
 export function formatSummary(graph: Graph): string {
   const params = new Map(graph.parameters.map((p) => [p.name, p]));
@@ -56,6 +57,18 @@ export function formatSummary(graph: Graph): string {
     fan(p.init),
     p.trainable ? 'yes' : 'no (frozen)',
   ]);
+  const buffers = graph.buffers ?? [];
+  const bufferRows = buffers.map((b) => [
+    b.name,
+    `[${b.shape.join(', ')}]`,
+    b.dtype,
+    initName(b.init),
+    b.persistent ? 'yes' : 'no',
+  ]);
+  const bufferTable =
+    buffers.length === 0
+      ? []
+      : [...table(['Buffer', 'Shape', 'Dtype', 'Init', 'In state dict'], bufferRows), ''];
   const total = graph.parameters.reduce((a, p) => a + count(p.shape), 0);
   const trainable = graph.parameters
     .filter((p) => p.trainable)
@@ -67,6 +80,7 @@ export function formatSummary(graph: Graph): string {
     '',
     ...table(['Parameter', 'Shape', 'Count', 'Init', 'Fan in', 'Trainable'], paramRows),
     '',
+    ...bufferTable,
     `Total params: ${total.toLocaleString('en-US')}`,
     `Trainable params: ${trainable.toLocaleString('en-US')}`,
     `Frozen params: ${(total - trainable).toLocaleString('en-US')}`,

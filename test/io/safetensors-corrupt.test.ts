@@ -91,7 +91,7 @@ describe('decodeSafetensors refuses every corruption with a CheckpointError', ()
     expect(
       decodeError(tensorInfo('{"dtype":"F16","shape":[8],"data_offsets":[0,16]}')).message,
     ).toBe(
-      `${SOURCE} has a corrupt header: tensor 't' has dtype 'F16', which modelspec does not read (F32, I32, F64)`,
+      `${SOURCE} has a corrupt header: tensor 't' has dtype 'F16', which modelspec does not read (F32, I32, F64, I64)`,
     );
     expect(
       decodeError(tensorInfo('{"dtype":"toString","shape":[4],"data_offsets":[0,16]}')).message,

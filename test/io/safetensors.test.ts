@@ -136,6 +136,40 @@ describe('encodeSafetensors', () => {
   });
 });
 
+describe('I64 (torch int64, e.g. num_batches_tracked), held as int32', () => {
+  it('is written sign-extended to 8 bytes, first in the data (after the reference dtype order)', () => {
+    const bytes = encodeSafetensors({
+      w: { dtype: 'F64', shape: [1], data: Float64Array.from([0.5]) },
+      n: { dtype: 'I64', shape: [2], data: Int32Array.from([-2, 3]) },
+    });
+    const header =
+      '{"n":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},' +
+      '"w":{"dtype":"F64","shape":[1],"data_offsets":[16,24]}}';
+    const padded = header + ' '.repeat((8 - (header.length % 8)) % 8);
+    expect(Array.from(bytes)).toEqual(
+      Array.from(
+        rawFile(padded, [
+          ...[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+          ...[3, 0, 0, 0, 0, 0, 0, 0],
+          ...[0, 0, 0, 0, 0, 0, 0xe0, 0x3f],
+        ]),
+      ),
+    );
+    const file = decodeSafetensors(bytes, { source: 'x' });
+    expect(file.tensors.n.dtype).toBe('I64');
+    expect(file.tensors.n.data).toBeInstanceOf(Int32Array);
+    expect(Array.from(file.tensors.n.data)).toEqual([-2, 3]);
+  });
+
+  it('refuses a value beyond int32 when reading', () => {
+    const header = '{"n":{"dtype":"I64","shape":[],"data_offsets":[0,8]}}';
+    const big = [0, 0, 0, 0x80, 0, 0, 0, 0];
+    expect(() => decodeSafetensors(rawFile(header, big), { source: 'f.safetensors' })).toThrow(
+      "f.safetensors has a corrupt tensor: 'n' (I64) holds 2147483648 at element 0, beyond the int32 range modelspec keeps integers in",
+    );
+  });
+});
+
 describe('decodeSafetensors round trip', () => {
   it('gives back F32, I32, F64 and scalar tensors exactly, with metadata', () => {
     const tensors: Record<string, SafetensorsEntry> = {

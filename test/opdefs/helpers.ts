@@ -18,9 +18,11 @@ export const CASES: OpCase[] = JSON.parse(
 export interface TorchResult {
   op: string;
   name: string;
-  operands: (number[] | number)[];
+  operands: (number[] | number | undefined)[];
   out: number[];
   grads: (number[] | null)[];
+  /** The values of the operands the op updated in place (OpCase.writes), after the call. */
+  written?: number[][];
 }
 
 export const TORCH: { torch: string; cases: TorchResult[] } = JSON.parse(
@@ -29,8 +31,9 @@ export const TORCH: { torch: string; cases: TorchResult[] } = JSON.parse(
 
 export const defOf = (c: OpCase): OpDef => opDef(c.op) as OpDef;
 
-/** An operand as a tensor of `dtype` (int32 for labels), or the plain number. */
-export function operand(o: CaseOperand, dtype: FloatDType, grad = o.grad): Tensor | number {
+/** An operand as a tensor of `dtype` (int32 for labels), the plain number, or null when absent. */
+export function operand(o: CaseOperand, dtype: FloatDType, grad = o.grad): Tensor | number | null {
+  if (o.absent) return null;
   if (o.number !== undefined) return o.number;
   const values = o.values as number[];
   if (o.dtype === 'int32') return tensor(Int32Array.from(values), { shape: o.shape });
@@ -47,7 +50,7 @@ export function options(c: OpCase): Record<string, unknown> {
 }
 
 /** Calls the op of a case through the Tensor API, as a user would. */
-export function run(c: OpCase, operands: (Tensor | number)[]): Tensor {
+export function run(c: OpCase, operands: (Tensor | number | null)[]): Tensor {
   const def = defOf(c);
   const args = def.listOperand ? [operands] : operands;
   return callOp(def, [...args, options(c)]);

@@ -37,7 +37,8 @@ describe('the torch fixtures', () => {
       const t = torchResult(c.op, c.name);
       return (
         !t ||
-        JSON.stringify(t.operands) !== JSON.stringify(c.operands.map((o) => o.values ?? o.number))
+        JSON.stringify(t.operands) !==
+          JSON.stringify(c.operands.map((o) => o.values ?? o.number ?? null))
       );
     }).map((c) => `${c.op}: ${c.name}`);
     expect(stale).toEqual([]);
@@ -58,6 +59,9 @@ describe.each(['float64', 'float32'] as const)('ops against torch (%s)', (dtype)
       const out = run(c, operands);
       expect(out.shape, 'output shape').toEqual(c.outShape);
       expectClose(out, want.out, dtype, 'value');
+      (c.writes ?? []).forEach((k, i) => {
+        expectClose(operands[k] as Tensor, want.written![i], dtype, `operand ${k} after the call`);
+      });
       if (defOf(c).backward === undefined) return;
       const w = tensor(Float64Array.from(c.w), { shape: c.outShape, dtype });
       sum(mul(out, w)).backward();

@@ -22,6 +22,8 @@ export interface PlanRequest {
   loss: string | null;
   /** Parameter name -> its storage and shape, in model order. */
   params: ReadonlyMap<string, { storage: Float32Array; shape: readonly number[] }>;
+  /** Buffer name -> its storage (read and, by ops that declare it, written in place). */
+  buffers: ReadonlyMap<string, { storage: Storage; shape: readonly number[]; dtype: DType }>;
   /** The parameters that require grad. */
   gradParams: ReadonlySet<string>;
   /** Scalar constants of the graph (name -> value and dtype). */
@@ -79,6 +81,9 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
   for (const [name, p] of request.params) {
     values.set(name, { buffer: p.storage, shape: p.shape, dtype: 'float32' });
   }
+  for (const [name, b] of request.buffers) {
+    values.set(name, { buffer: b.storage, shape: b.shape, dtype: b.dtype });
+  }
   for (const [name, c] of request.constants) {
     const buffer = allocate(c.dtype, 1);
     buffer[0] = c.value;
@@ -88,14 +93,19 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
   const pairs = fusedPairs(request.nodes, request.names);
   const fusedLinears = new Set([...pairs.values()].map((n) => n.name));
   const defs = new Map<GraphNode, OpDef>();
+  const written = new Set<Storage>();
   for (const node of request.nodes) {
     const def = opDef(node.op) as OpDef;
     defs.set(node, def);
+    // An absent operand (ABSENT) has no value: undefined, as ops take it.
     const operands = node.inputs.map((name) => values.get(name) as Value);
+    for (const k of def.writes?.operands ?? []) {
+      if (operands[k]) written.add(operands[k].buffer);
+    }
     let info: ReturnType<OpDef['infer']>;
     try {
       info = def.infer(
-        operands.map((o) => ({ shape: [...o.shape], dtype: o.dtype })),
+        operands.map((o) => o && { shape: [...o.shape], dtype: o.dtype }),
         node.attrs,
         'run',
       );
@@ -118,7 +128,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
     const def = defs.get(node) as OpDef;
     const operands = node.inputs.map((name) => values.get(name) as Value);
     const value = values.get(node.name) as Value;
-    const shapes = operands.map((o) => o.shape);
+    const shapes = operands.map((o) => o?.shape);
     let prepared: unknown;
     try {
       prepared = def.prepare?.(shapes, value.shape, node.attrs);
@@ -126,7 +136,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
       throw error instanceof ShapeIssue ? runtimeError(error) : error;
     }
     const call: ForwardCall = {
-      inputs: operands.map((o) => o.buffer),
+      inputs: operands.map((o) => o?.buffer),
       shapes,
       out: value.buffer,
       shape: value.shape,
@@ -187,6 +197,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
     }),
     paramGrads,
     drawsRandom,
+    written: [...written],
   };
 }
 

@@ -21,4 +21,9 @@ export interface Plan {
   paramGrads: readonly { name: string; grad: Float32Array }[];
   /** True when a dropout step draws from the generator (a re-run must replay its state). */
   drawsRandom: boolean;
+  /**
+   * The buffers forward steps update in place (running statistics): a re-run must start from
+   * their values of that time and leave them as they are now.
+   */
+  written: readonly Storage[];
 }

@@ -2,7 +2,7 @@ import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { type BackwardRule, record } from '../../autograd/node.js';
 import type { Graph, GraphInput, GraphNode } from '../../compiler/graph.js';
 import type { Parameter } from '../../nn/parameter.js';
-import type { DType } from '../../tensor/dtype.js';
+import type { DType, Storage } from '../../tensor/dtype.js';
 import type { Rng } from '../../tensor/rng.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { bindInputs, type InputValue } from '../bind-inputs.js';
@@ -17,6 +17,7 @@ export interface PlanHost {
   readonly rng: Rng;
   readonly training: boolean;
   readonly params: ReadonlyMap<string, Parameter>;
+  readonly buffers: ReadonlyMap<string, Tensor>;
   readonly constants: ReadonlyMap<string, Tensor>;
 }
 
@@ -27,6 +28,11 @@ interface PlanSlot {
   /** The parameters backward fills (the recorded node's inputs) and their gradient tensors. */
   params: Parameter[];
   grads: Tensor[];
+  /**
+   * The buffers the plan reads but never writes: saved by the recorded node, so that a change
+   * before a re-run (see replay) is reported as a parameter's is.
+   */
+  readBuffers: Tensor[];
   /** Bumped by every forward pass; a node from an older pass re-runs its forward first. */
   generation: number;
 }
@@ -85,6 +91,7 @@ export class PlanRunner {
     const plan = slot.plan;
     const training = this.host.training;
     const rngState = recording && plan.drawsRandom && training ? this.host.rng.getState() : null;
+    const state = recording && plan.written.length > 0 ? plan.written.map((b) => b.slice()) : null;
     // Bumped first: if a step throws half-way, older nodes must not trust the buffers either.
     const generation = ++slot.generation;
     this.forward(plan, inputs, training);
@@ -97,14 +104,17 @@ export class PlanRunner {
       const lossTensor = result[loss];
       const rule: BackwardRule = (g) => {
         if (slot.generation !== generation) {
-          this.replay(plan, inputs, training, rngState);
+          this.replay(plan, inputs, training, rngState, state);
           slot.generation = generation;
         }
         (plan.lossGrad as Float32Array)[0] = g.storage[0];
         for (const step of plan.backward) step();
         return slot.grads;
       };
-      record('CompiledGraphBackward', slot.params, lossTensor, rule, slot.params);
+      record('CompiledGraphBackward', slot.params, lossTensor, rule, [
+        ...slot.params,
+        ...slot.readBuffers,
+      ]);
     }
     return result;
   }
@@ -116,14 +126,27 @@ export class PlanRunner {
     for (const step of plan.forward) step();
   }
 
-  /** Re-runs a superseded forward pass (its buffers were reused) with its inputs and draws. */
-  private replay(plan: Plan, inputs: Inputs, training: boolean, rngState: number[] | null): void {
+  /**
+   * Re-runs a superseded forward pass (its buffers were reused) with its inputs, draws and the
+   * values its written buffers had then; those buffers are left as they are now, so the pass
+   * updates them (running statistics) exactly once.
+   */
+  private replay(
+    plan: Plan,
+    inputs: Inputs,
+    training: boolean,
+    rngState: number[] | null,
+    state: Storage[] | null,
+  ): void {
     const current = rngState ? this.host.rng.getState() : null;
+    const currentState = state ? plan.written.map((b) => b.slice()) : null;
     if (rngState) this.host.rng.setState(rngState);
+    if (state) for (const [i, b] of plan.written.entries()) b.set(state[i]);
     try {
       this.forward(plan, inputs, training);
     } finally {
       if (current) this.host.rng.setState(current);
+      if (currentState) for (const [i, b] of plan.written.entries()) b.set(currentState[i]);
     }
   }
 
@@ -174,6 +197,12 @@ export class PlanRunner {
       if (!(p.storage instanceof Float32Array)) return null;
       paramInfo.set(name, { storage: p.storage, shape: p.shape });
     }
+    const bufferInfo = new Map(
+      [...this.host.buffers].map(([name, b]) => [
+        name,
+        { storage: b.storage, shape: b.shape, dtype: b.dtype },
+      ]),
+    );
     const lossName = graph.loss !== null && names.includes(graph.loss) ? graph.loss : null;
     return {
       request: {
@@ -182,6 +211,7 @@ export class PlanRunner {
         names,
         loss: lossName,
         params: paramInfo,
+        buffers: bufferInfo,
         gradParams: new Set([...params].filter(([, p]) => p.requiresGrad).map(([n]) => n)),
         constants: constantValues,
         symbols: this.symbols,
@@ -211,11 +241,15 @@ export class PlanRunner {
     }
     const plan = planGraph(entry.request, sizes);
     const params = plan.paramGrads.map(({ name }) => this.host.params.get(name) as Parameter);
+    const read = new Set(entry.request.nodes.flatMap((n) => n.inputs));
     const slot: PlanSlot = {
       sizes: [...sizes],
       plan,
       params,
       grads: plan.paramGrads.map(({ grad }, i) => new Tensor(grad, params[i].shape)),
+      readBuffers: [...this.host.buffers]
+        .filter(([name, b]) => read.has(name) && !plan.written.includes(b.storage))
+        .map(([, b]) => b),
       generation: 0,
     };
     entry.slots.push(slot);
