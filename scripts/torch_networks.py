@@ -66,13 +66,31 @@ def described(t):
 
 
 def draw_sequential(seq):
-    """nn.Linear's own init uses the global generator; redraw from ours (nn.Linear's bounds)."""
+    """nn.Linear's own init uses the global generator; redraw from ours (nn.Linear's bounds).
+    BatchNorm's weight, bias and running statistics are drawn too, so that none is trivial."""
     for module in seq:
         if isinstance(module, nn.Linear):
             bound = 1 / math.sqrt(module.in_features)
             with torch.no_grad():
                 module.weight.copy_(uniform(-bound, bound, *module.weight.shape))
-                module.bias.copy_(uniform(-bound, bound, *module.bias.shape))
+                if module.bias is not None:
+                    module.bias.copy_(uniform(-bound, bound, *module.bias.shape))
+        elif isinstance(module, nn.modules.batchnorm._BatchNorm):
+            with torch.no_grad():
+                if module.affine:
+                    module.weight.copy_(uniform(0.5, 1.5, *module.weight.shape))
+                    module.bias.copy_(uniform(-0.5, 0.5, *module.bias.shape))
+                module.running_mean.copy_(randn(*module.running_mean.shape, scale=0.3))
+                module.running_var.copy_(uniform(0.5, 2, *module.running_var.shape))
+                module.num_batches_tracked.fill_(3)
+        elif isinstance(module, nn.Embedding):
+            with torch.no_grad():
+                module.weight.copy_(randn(*module.weight.shape))
+                module.weight[module.padding_idx].fill_(0)
+        elif isinstance(module, nn.LayerNorm):
+            with torch.no_grad():
+                module.weight.copy_(uniform(0.5, 1.5, *module.weight.shape))
+                module.bias.copy_(uniform(-0.5, 0.5, *module.bias.shape))
     return seq
 
 
@@ -84,6 +102,25 @@ def draw_recurrent(module):
         for p in module.parameters():
             p.copy_(uniform(-bound, bound, *p.shape))
     return module
+
+
+class LayersBatchNorm(nn.Module):
+    """A `layers` stack whose state dict interleaves parameters and buffers, module by module."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        self.layers = draw_sequential(nn.Sequential(*modules))
+
+    def forward(self, x, y):
+        logits = self.layers(x)
+        return {"logits": logits}, F.cross_entropy(logits, y)
+
+
+class LayersOnIds(LayersBatchNorm):
+    """A `layers` stack that starts with an embedding of int ids."""
+
+    def forward(self, ids, y):
+        return super().forward(ids, y)
 
 
 class MlpGraph(nn.Module):
@@ -241,8 +278,16 @@ class LstmRnnEval(nn.Module):
         return {"h": h, "logits": logits}, F.cross_entropy(logits, y)
 
 
+def with_padding(ids):
+    """Ids that pick the padding row 0 in two places (whose gradient must stay 0)."""
+    ids[0, 0] = 0
+    ids[2, 3] = 0
+    return ids
+
+
 def network(name, spec, module, inputs, mode="train"):
     module.train(mode == "train")
+    state = {k: described(v) for k, v in module.state_dict().items()}
     outputs, loss = module(**inputs)
     loss.backward()
     return {
@@ -250,10 +295,12 @@ def network(name, spec, module, inputs, mode="train"):
         "spec": spec,
         "mode": mode,
         "inputs": {k: described(v) for k, v in inputs.items()},
-        "stateDict": {k: described(v) for k, v in module.state_dict().items()},
+        "stateDict": state,
         "outputs": {k: described(v) for k, v in outputs.items()},
         "loss": float(loss),
         "grads": {k: None if p.grad is None else described(p.grad) for k, p in module.named_parameters()},
+        # The buffers after the forward pass (BatchNorm's running statistics, updated in train mode).
+        "buffers": {k: described(b) for k, b in module.named_buffers()},
     }
 
 
@@ -270,6 +317,33 @@ def networks():
         network("self-attention (batched matmul)", "attention.yaml", Attention(), {"x": randn(batch, 4, 3), "y": labels(batch, 2)}),
         network("2-layer GRU over a sequence", "gru-sequence.yaml", GruSequence(), {"x": randn(batch, 5, 3), "y": labels(batch * 5, 4).reshape(batch, 5)}),
         network("LSTM without bias, 2-layer relu RNN with dropout, eval mode", "lstm-rnn-eval.yaml", LstmRnnEval(), {"x": randn(batch, 6, 4), "y": labels(batch, 2)}, mode="eval"),
+        network(
+            "batch_norm1d in a layers stack",
+            "batch-norm-1d.yaml",
+            # No bias before the norm (as ResNet's convolutions): its gradient would be 0 in exact
+            # arithmetic, which float32 can only approach.
+            LayersBatchNorm(nn.Linear(5, 8, bias=False), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3)),
+            {"x": randn(batch, 5, scale=2), "y": labels(batch, 3)},
+        ),
+        network(
+            "batch_norm2d, eval mode",
+            "batch-norm-2d-eval.yaml",
+            LayersBatchNorm(nn.BatchNorm2d(2, eps=1e-3, momentum=0.3), nn.Flatten(), nn.Linear(18, 3)),
+            {"x": randn(batch, 2, 3, 3), "y": labels(batch, 3)},
+            mode="eval",
+        ),
+        network(
+            "batch_norm1d over [N, C, L] without affine",
+            "batch-norm-1d-sequence.yaml",
+            LayersBatchNorm(nn.BatchNorm1d(3, affine=False, momentum=0.05), nn.Flatten(), nn.Linear(12, 2)),
+            {"x": randn(batch, 3, 4), "y": labels(batch, 2)},
+        ),
+        network(
+            "embedding (padding_idx) and layer_norm in a layers stack",
+            "embedding-layer-norm.yaml",
+            LayersOnIds(nn.Embedding(7, 6, padding_idx=0), nn.LayerNorm(6), nn.Flatten(), nn.Linear(24, 3)),
+            {"ids": with_padding(torch.randint(0, 7, (batch, 4), generator=GEN)), "y": labels(batch, 3)},
+        ),
     ]
 
 

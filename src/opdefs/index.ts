@@ -1,4 +1,5 @@
 import { ARGMAX, ARGMIN } from './arg-extrema.js';
+import batchNorm from './batch-norm.js';
 import { CROSS_ENTROPY, NLL_LOSS } from './class-loss.js';
 import concat from './concat.js';
 import { CONV1D, CONV2D } from './conv.js';
@@ -11,7 +12,9 @@ import flatten from './flatten.js';
 import { CONSTANT, IDENTITY } from './graph-ops.js';
 import gru from './gru.js';
 import index from './index-op.js';
+import layerNorm from './layer-norm.js';
 import linear from './linear.js';
+import { EMBEDDING, GATHER, ONE_HOT } from './lookup.js';
 import lstm from './lstm.js';
 import matmul from './matmul.js';
 import permute from './permute.js';
@@ -67,6 +70,11 @@ export const OP_DEFS: readonly OpDef[] = [
   rnn,
   gru,
   lstm,
+  batchNorm,
+  layerNorm,
+  EMBEDDING,
+  GATHER,
+  ONE_HOT,
   ...POINTWISE_LOSSES,
   CROSS_ENTROPY,
   NLL_LOSS,

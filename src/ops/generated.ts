@@ -196,12 +196,14 @@ export interface ConvOptions {
 
 /** torch.nn.functional.conv1d: cross-correlation of input [batch, in_channels, length] (or unbatched) with weight [out_channels, in_channels / groups, kernel], plus bias [out_channels] */
 export const conv1d: {
+  (input: TensorLike, weight: TensorLike, options?: ConvOptions): Tensor;
   (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
   (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
 } = op('conv1d');
 
 /** torch.nn.functional.conv2d: cross-correlation of input [batch, in_channels, height, width] (or unbatched) with weight [out_channels, in_channels / groups, kh, kw], plus bias [out_channels] */
 export const conv2d: {
+  (input: TensorLike, weight: TensorLike, options?: ConvOptions): Tensor;
   (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
   (input: TensorLike, weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
 } = op('conv2d');
@@ -534,6 +536,74 @@ export const lstm: {
   (tensors: readonly TensorLike[], layers?: number, dropout?: number): Tensor;
 } = op('lstm');
 
+export interface BatchNormOptions {
+  /** the running statistics' update: (1 − momentum)·old + momentum·batch (default 0.1) */
+  momentum?: number;
+  /** the number added to the variance before its square root (default 0.00001) */
+  eps?: number;
+  /** Training mode (default true); off, the op is the identity. */
+  training?: boolean;
+}
+
+/** torch.nn.functional.batch_norm of input [N, C, ...] per channel C: (x − mean)/√(var + eps)·weight + bias, with the batch's mean and biased variance while training (updating running_mean and running_var by momentum, the variance unbiased, and num_batches_tracked by 1, as nn.BatchNorm does) and the running statistics in eval mode; each per-channel operand is [C] */
+export const batchNorm: {
+  (input: TensorLike, options?: BatchNormOptions): Tensor;
+  (input: TensorLike, runningMean?: TensorLike | null, options?: BatchNormOptions): Tensor;
+  (input: TensorLike, runningMean?: TensorLike | null, runningVar?: TensorLike | null, options?: BatchNormOptions): Tensor;
+  (input: TensorLike, runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, options?: BatchNormOptions): Tensor;
+  (input: TensorLike, runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, bias?: TensorLike | null, options?: BatchNormOptions): Tensor;
+  (input: TensorLike, runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, bias?: TensorLike | null, numBatchesTracked?: TensorLike | null, options?: BatchNormOptions): Tensor;
+} = op('batch_norm');
+
+export interface LayerNormOptions {
+  /** the normalised trailing dims (the weight's shape by default) */
+  shape?: readonly number[] | null;
+  /** the number added to the variance before its square root (default 0.00001) */
+  eps?: number;
+}
+
+/** torch.nn.functional.layer_norm: each slice over the last k axes (k = the length of shape) becomes (x − mean)/√(var + eps)·weight + bias, var biased; weight and bias have the normalised shape */
+export const layerNorm: {
+  (input: TensorLike, options?: LayerNormOptions): Tensor;
+  (input: TensorLike, weight?: TensorLike | null, options?: LayerNormOptions): Tensor;
+  (input: TensorLike, weight?: TensorLike | null, bias?: TensorLike | null, options?: LayerNormOptions): Tensor;
+} = op('layer_norm');
+
+export interface EmbeddingOptions {
+  /** a row returned as stored and given no gradient (negative counts from the end) */
+  paddingIdx?: number | null;
+}
+
+/** torch.nn.functional.embedding: the rows of weight [num, dim] picked by int32 ids of any shape, giving [...ids, dim]; an id outside 0..num−1 is a ValueError naming its position */
+export const embedding: {
+  (input: TensorLike, weight: TensorLike, options?: EmbeddingOptions): Tensor;
+  (input: TensorLike, weight: TensorLike, paddingIdx?: number | null): Tensor;
+} = op('embedding');
+
+export interface GatherOptions {
+  /** the axis the index picks along */
+  axis: number;
+}
+
+/** torch.gather: out[..., j, ...] = input[..., index[..., j, ...], ...] along axis; the int32 index has the input’s rank, no larger than it on the other axes, and the result its shape; an index outside 0..size−1 is a ValueError naming its position */
+export const gather: {
+  (input: TensorLike, index: TensorLike, options: GatherOptions): Tensor;
+  (input: TensorLike, index: TensorLike, axis: number): Tensor;
+} = op('gather');
+
+export interface OneHotOptions {
+  /** the number of classes (the ids are 0..classes−1) */
+  classes: number;
+  /** the result’s dtype (default "int32") */
+  dtype?: 'int32' | 'float32';
+}
+
+/** torch.nn.functional.one_hot: int32 ids of any shape to [...ids, classes], 1 at each id and 0 elsewhere, int32 (torch’s int64) or float32 by dtype; an id outside 0..classes−1 is a ValueError naming its position */
+export const oneHot: {
+  (input: TensorLike, options: OneHotOptions): Tensor;
+  (input: TensorLike, classes: number, dtype?: 'int32' | 'float32'): Tensor;
+} = op('one_hot');
+
 export interface LossOptions {
   /** 'mean' and 'sum' give a scalar; 'none' the loss of every element (default "mean") */
   reduction?: 'mean' | 'sum' | 'none';
@@ -631,9 +701,11 @@ declare module '../tensor/tensor.js' {
     /** torch.nn.functional.linear: x · weightᵀ + bias, weight [out, in], bias [out]; the batch dims of x join the rows of one product */
     linear(weight: TensorLike, bias?: TensorLike | null): Tensor;
     /** torch.nn.functional.conv1d: cross-correlation of input [batch, in_channels, length] (or unbatched) with weight [out_channels, in_channels / groups, kernel], plus bias [out_channels] */
+    conv1d(weight: TensorLike, options?: ConvOptions): Tensor;
     conv1d(weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
     conv1d(weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
     /** torch.nn.functional.conv2d: cross-correlation of input [batch, in_channels, height, width] (or unbatched) with weight [out_channels, in_channels / groups, kh, kw], plus bias [out_channels] */
+    conv2d(weight: TensorLike, options?: ConvOptions): Tensor;
     conv2d(weight: TensorLike, bias?: TensorLike | null, options?: ConvOptions): Tensor;
     conv2d(weight: TensorLike, bias?: TensorLike | null, stride?: number | readonly number[], padding?: number | readonly number[] | 'same' | 'valid', dilation?: number | readonly number[], groups?: number): Tensor;
     /** torch.nn.functional.max_pool1d: the maximum of each window over the length axis of [batch, channels, length] (or unbatched); padding never wins */
@@ -714,6 +786,26 @@ declare module '../tensor/tensor.js' {
     /** zeroes each element with probability p and scales the rest by 1/(1 − p) while training; the identity in eval mode */
     dropout(options?: DropoutOptions): Tensor;
     dropout(p?: number): Tensor;
+    /** torch.nn.functional.batch_norm of input [N, C, ...] per channel C: (x − mean)/√(var + eps)·weight + bias, with the batch's mean and biased variance while training (updating running_mean and running_var by momentum, the variance unbiased, and num_batches_tracked by 1, as nn.BatchNorm does) and the running statistics in eval mode; each per-channel operand is [C] */
+    batchNorm(options?: BatchNormOptions): Tensor;
+    batchNorm(runningMean?: TensorLike | null, options?: BatchNormOptions): Tensor;
+    batchNorm(runningMean?: TensorLike | null, runningVar?: TensorLike | null, options?: BatchNormOptions): Tensor;
+    batchNorm(runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, options?: BatchNormOptions): Tensor;
+    batchNorm(runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, bias?: TensorLike | null, options?: BatchNormOptions): Tensor;
+    batchNorm(runningMean?: TensorLike | null, runningVar?: TensorLike | null, weight?: TensorLike | null, bias?: TensorLike | null, numBatchesTracked?: TensorLike | null, options?: BatchNormOptions): Tensor;
+    /** torch.nn.functional.layer_norm: each slice over the last k axes (k = the length of shape) becomes (x − mean)/√(var + eps)·weight + bias, var biased; weight and bias have the normalised shape */
+    layerNorm(options?: LayerNormOptions): Tensor;
+    layerNorm(weight?: TensorLike | null, options?: LayerNormOptions): Tensor;
+    layerNorm(weight?: TensorLike | null, bias?: TensorLike | null, options?: LayerNormOptions): Tensor;
+    /** torch.nn.functional.embedding: the rows of weight [num, dim] picked by int32 ids of any shape, giving [...ids, dim]; an id outside 0..num−1 is a ValueError naming its position */
+    embedding(weight: TensorLike, options?: EmbeddingOptions): Tensor;
+    embedding(weight: TensorLike, paddingIdx?: number | null): Tensor;
+    /** torch.gather: out[..., j, ...] = input[..., index[..., j, ...], ...] along axis; the int32 index has the input’s rank, no larger than it on the other axes, and the result its shape; an index outside 0..size−1 is a ValueError naming its position */
+    gather(index: TensorLike, options: GatherOptions): Tensor;
+    gather(index: TensorLike, axis: number): Tensor;
+    /** torch.nn.functional.one_hot: int32 ids of any shape to [...ids, classes], 1 at each id and 0 elsewhere, int32 (torch’s int64) or float32 by dtype; an id outside 0..classes−1 is a ValueError naming its position */
+    oneHot(options: OneHotOptions): Tensor;
+    oneHot(classes: number, dtype?: 'int32' | 'float32'): Tensor;
     /** the mean squared error (x − t)² */
     mseLoss(target: TensorLike, options?: LossOptions): Tensor;
     /** the mean absolute error |x − t|; the gradient is sign(x − t), 0 where x = t */

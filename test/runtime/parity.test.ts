@@ -22,6 +22,8 @@ interface FixtureNetwork {
   outputs: Record<string, FixtureTensor>;
   loss: number;
   grads: Record<string, FixtureTensor | null>;
+  /** The buffers after the forward pass (BatchNorm's running statistics). */
+  buffers: Record<string, FixtureTensor>;
 }
 
 const fixture: { torch: string; networks: FixtureNetwork[] } = JSON.parse(
@@ -55,10 +57,12 @@ const asTensor = (t: FixtureTensor) =>
   tensor(Float64Array.from(t.values), { shape: t.shape, dtype: t.dtype });
 
 describe(`whole networks against torch ${fixture.torch}`, () => {
-  it('cover at least 6 networks, a frozen parameter and an eval-mode run', () => {
+  it('cover at least 6 networks, a frozen parameter, an eval-mode run and buffers', () => {
     expect(fixture.networks.length).toBeGreaterThanOrEqual(6);
     expect(fixture.networks.some((n) => Object.values(n.grads).includes(null))).toBe(true);
     expect(fixture.networks.some((n) => n.mode === 'eval')).toBe(true);
+    const buffered = fixture.networks.filter((n) => Object.keys(n.buffers).length > 0);
+    expect(buffered.map((n) => n.mode).sort()).toEqual(['eval', 'train', 'train']);
   });
 
   for (const net of fixture.networks) {
@@ -95,6 +99,20 @@ describe(`whole networks against torch ${fixture.torch}`, () => {
         );
         const forward = model.forward(inputs);
         expect(Object.keys(forward).sort()).toEqual(Object.keys(net.outputs).sort());
+      });
+
+      it('leaves the buffers as torch does after one forward pass, on the plan and the interpreter', () => {
+        for (const plan of [true, false]) {
+          const { model, inputs } = setUp();
+          model.usePlan(plan);
+          model.loss(inputs).backward();
+          const buffers = Object.fromEntries(model.namedBuffers());
+          expect(Object.keys(buffers)).toEqual(Object.keys(net.buffers));
+          for (const [name, want] of Object.entries(net.buffers)) {
+            expect(buffers[name].dtype, `${name} dtype`).toBe(want.dtype);
+            expectClose(buffers[name], want, `buffer ${name} (plan ${plan})`);
+          }
+        }
       });
 
       it('gives the same gradient for every parameter (null for frozen ones)', () => {
