@@ -228,7 +228,17 @@ describe('initTensor', () => {
       /init: unknown kind 'orthogonal' \(known: zeros, ones, constant/,
     );
     expect(() => initTensor(zeros([2, 2]), { kind: 'normal', gain: 2 }, new Rng(0))).toThrow(
-      "init normal: unknown argument 'gain' (known: mean, std)",
+      "init normal: unknown argument 'gain' (known: mean, std, zeroRow)",
+    );
+  });
+
+  it("zeroes normal's zeroRow after the draw, as nn.Embedding its padding row", () => {
+    const t = initTensor(zeros([3, 2]), { kind: 'normal', zeroRow: 1 }, new Rng(4));
+    const rng = new Rng(4);
+    const drawn = Array.from({ length: 6 }, () => Math.fround(rng.normal()));
+    expect(Array.from(t.storage)).toEqual([...drawn.slice(0, 2), 0, 0, ...drawn.slice(4)]);
+    expect(() => initTensor(zeros([3, 2]), { kind: 'normal', zeroRow: 3 }, new Rng(4))).toThrow(
+      'init normal: zeroRow 3 is not a row of a 2-D tensor of shape [3, 2]',
     );
   });
 
