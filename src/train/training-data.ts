@@ -262,8 +262,10 @@ function prepareTable(
     checkTestForm(data, data.test);
     // IDX labels are class indices, checked against the training labels below; CSV classes
     // are matched by name (an unknown name is an error naming its row).
+    // A built-in table's test CSV has the built-in's columns (iris: species, moons: label).
     testSet = loadDataset(data.test, specPath, seed, {
       ...options,
+      target: ds.targetName,
       classes: data.test.idx ? undefined : (ds.classes ?? undefined),
       features: ds.imageShape ? undefined : ds.featureNames,
     });

@@ -80,6 +80,16 @@ loss: cross_entropy(logits, y)
     );
   });
 
+  it("of a built-in table is a CSV with the built-in's columns", () => {
+    const graph = lowerSpecText(
+      `modelspec: 1\nname: m\ninputs:\n  x: { shape: [batch, 2] }\n  y: { shape: [batch], dtype: int32 }\nlayers: { from: x, to: logits, stack: [{ linear: 2 }] }\nloss: cross_entropy(logits, y)\n`,
+    ).graph;
+    const test = dir.write('moons-test.csv', 'x1,x2,label\n0.5,0.2,1\n-1,0.3,0\n');
+    const prepared = prepareData(graph, { dataset: 'moons', test: { csv: test } }, '.', 0);
+    expect(prepared.testRows).toBe(2);
+    expect(Array.from(prepared.test?.batch(Int32Array.of(0, 1)).y.storage ?? [])).toEqual([1, 0]);
+  });
+
   it('takes the form of the training source', () => {
     const spec = flowersSpec(dir.path, 'form.yaml', [
       ['valid: 0.25,', 'valid: 0.25, test: { text: some.txt },'],
