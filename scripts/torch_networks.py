@@ -285,6 +285,49 @@ def with_padding(ids):
     return ids
 
 
+def draw_linear(linear):
+    """A Linear with weights from our generator (nn.Linear's bounds)."""
+    bound = 1 / math.sqrt(linear.in_features)
+    with torch.no_grad():
+        linear.weight.copy_(uniform(-bound, bound, *linear.weight.shape))
+        if linear.bias is not None:
+            linear.bias.copy_(uniform(-bound, bound, *linear.bias.shape))
+    return linear
+
+
+class Residual(nn.Module):
+    """The spec's block residual(width): its parameter first, then its modules, as registered."""
+
+    def __init__(self, d, width):
+        super().__init__()
+        self.scale = nn.Parameter(uniform(0.5, 1.5, d))
+        self.fc = draw_linear(nn.Linear(d, width))
+        self.proj = draw_linear(nn.Linear(width, d))
+
+    def forward(self, x):
+        return x + self.proj(F.gelu(self.fc(x))) * self.scale
+
+
+class ModuleTree(nn.Module):
+    def __init__(self, d=8, n_layer=2):
+        super().__init__()
+        self.embed = draw_linear(nn.Linear(d, d, bias=False))
+        self.body = nn.ModuleList([Residual(d, 12) for _ in range(n_layer)])
+        self.head = draw_sequential(nn.Sequential(nn.Linear(d, 4 * d), nn.ReLU(), nn.Linear(4 * d, d)))
+        self.out = nn.Linear(d, d, bias=False)
+        self.out.weight = self.embed.weight
+        self.d = d
+
+    def forward(self, x, y):
+        h = self.embed(x)
+        for block in self.body:
+            h = block(h)
+        h = self.head(h)
+        halves = h.reshape(x.shape[0], 2, self.d // 2)
+        logits = self.out((halves * 2).reshape(x.shape[0], self.d)) + h @ self.embed.weight.T
+        return {"logits": logits}, F.cross_entropy(logits, y)
+
+
 def network(name, spec, module, inputs, mode="train"):
     module.train(mode == "train")
     state = {k: described(v) for k, v in module.state_dict().items()}
@@ -344,6 +387,7 @@ def networks():
             LayersOnIds(nn.Embedding(7, 6, padding_idx=0), nn.LayerNorm(6), nn.Flatten(), nn.Linear(24, 3)),
             {"ids": with_padding(torch.randint(0, 7, (batch, 4), generator=GEN)), "y": labels(batch, 3)},
         ),
+        network("module tree: dims, repeat, block args, sequential, tie", "module-tree.yaml", ModuleTree(), {"x": randn(batch, 8), "y": labels(batch, 8)}),
     ]
 
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAYER_KINDS, type LayerKind, layerArgs, mainArg } from '../../src/compiler/layers.js';
+import { LAYER_KINDS, type LayerKind, layerArgs, mainArg } from '../../src/compiler/module-spec.js';
 import { OP_DEFS } from '../../src/opdefs/index.js';
 import type { AttrDef } from '../../src/opdefs/types.js';
 import { trainSchemaDefs } from '../../src/optim/registry.js';
@@ -33,23 +33,19 @@ function attrSchema(attr: AttrDef): Record<string, unknown> {
   const base: Record<string, unknown> = {
     description: `${attr.doc[0].toUpperCase()}${attr.doc.slice(1)}.`,
   };
+  // Numbers may be written as dims or expressions over them (`4 * n_embd`).
   switch (attr.type) {
     case 'int':
-      Object.assign(base, integer(attr));
+      Object.assign(base, integer(attr), { type: ['integer', 'string'] });
       break;
     case 'float':
-      Object.assign(
-        base,
-        { type: 'number' },
-        attr.min === undefined ? {} : { minimum: attr.min },
-        attr.max === undefined ? {} : { maximum: attr.max },
-      );
+      Object.assign(base, { type: ['number', 'string'] });
       break;
     case 'bool':
       base.type = 'boolean';
       break;
     case 'ints':
-      Object.assign(base, { type: 'array', items: { type: 'integer' } });
+      Object.assign(base, { type: 'array', items: { type: ['integer', 'string'] } });
       break;
     case 'choice':
       Object.assign(base, { type: 'string', enum: attr.choices });
@@ -64,25 +60,20 @@ function attrSchema(attr: AttrDef): Record<string, unknown> {
       break;
   }
   if (attr.default !== undefined && attr.default !== null) base.default = attr.default;
-  if (attr.default === null && base.type !== undefined) base.type = [base.type, 'null'];
+  if (attr.default === null && base.type !== undefined) base.type = [base.type, 'null'].flat();
   base.examples = [attr.default ?? EXAMPLE[attr.type](attr)];
   return base;
 }
 
 /** The JSON types a main argument may be written as, instead of the argument mapping. */
 const SCALAR: Record<AttrDef['type'], string[]> = {
-  int: ['integer'],
-  float: ['number'],
+  int: ['integer', 'string'],
+  float: ['number', 'string'],
   bool: ['boolean'],
   ints: ['array'],
   choice: ['string'],
-  int_or_ints: ['integer', 'array'],
+  int_or_ints: ['integer', 'array', 'string'],
 };
-
-const scalarTypes = (attr: AttrDef) =>
-  attr.type === 'int_or_ints' && attr.choices
-    ? [...SCALAR[attr.type], 'string']
-    : SCALAR[attr.type];
 
 /**
  * A layer argument: as an attribute, except that a list of integers may be one integer (torch's
@@ -91,16 +82,28 @@ const scalarTypes = (attr: AttrDef) =>
 function layerArgSchema(attr: AttrDef): Record<string, unknown> {
   const schema = attrSchema(attr);
   if (attr.type !== 'ints') return schema;
-  return { ...schema, type: ['integer', 'array'], examples: [attr.default ?? 64] };
+  return { ...schema, type: ['integer', 'array', 'string'], examples: [attr.default ?? 64] };
 }
 
 function layerSchema(kind: LayerKind): Record<string, unknown> {
   const args = layerArgs(kind);
   const def = kind.module.doc === undefined ? kind.op : { doc: kind.module.doc };
   const main = args.find((a) => a.name === mainArg(kind));
+  const properties: Record<string, unknown> = Object.fromEntries(
+    args.map((a) => [a.name, layerArgSchema(a)]),
+  );
+  if (kind.module.params) {
+    properties.init = {
+      description:
+        "Inits of the module's parameters by name, over torch's defaults: {weight: {normal: {std: 0.02}}}.",
+      type: 'object',
+      additionalProperties: { $ref: '#/$defs/init' },
+      examples: [{ weight: { normal: { std: 0.02 } } }],
+    };
+  }
   const object: Record<string, unknown> = {
     type: ['object', 'null'],
-    properties: Object.fromEntries(args.map((a) => [a.name, layerArgSchema(a)])),
+    properties,
     additionalProperties: false,
   };
   const required = args.filter((a) => a.default === undefined).map((a) => a.name);
@@ -108,42 +111,65 @@ function layerSchema(kind: LayerKind): Record<string, unknown> {
     object.type = 'object';
     object.required = required;
   }
-  const description = `${def.doc[0].toUpperCase()}${def.doc.slice(1)}${main ? `: ${main.name}, or {${args.map((a) => a.name).join(', ')}}` : args.length ? `: {${args.map((a) => a.name).join(', ')}}` : ' (no arguments)'}.`;
+  const list = args.map((a) => a.name).join(', ');
+  const description = `${def.doc[0].toUpperCase()}${def.doc.slice(1)}${main ? `: ${main.name}, or {${list}}` : args.length ? `: {${list}}` : ' (no arguments)'}.`;
   const examples = main ? layerArgSchema(main).examples : [{}];
   if (!main) return { description, ...object, examples };
-  const scalar = main.type === 'ints' ? ['integer', 'array'] : scalarTypes(main);
+  const scalar = layerArgSchema(main);
+  const scalarTypes = main.type === 'ints' ? ['integer', 'array', 'string'] : SCALAR[main.type];
   return {
     description,
     examples,
-    type: [...scalar, ...[object.type].flat()],
-    if: { type: scalar.length === 1 ? scalar[0] : scalar },
+    type: [...new Set([...scalarTypes, ...[object.type].flat()])],
+    if: { type: 'object' },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
-    then: layerArgSchema(main),
-    else: object,
+    then: object,
+    else: scalar,
   };
 }
 
+/** One module declaration (and one stack entry): a built-in kind, a block instance, a repeat, a sequential. */
 export function layerDef(): Record<string, unknown> {
   const kinds = [...LAYER_KINDS.values()];
   const bare = kinds
     .filter((kind) => layerArgs(kind).every((a) => a.default !== undefined))
     .map((kind) => kind.name);
   return {
-    description: `One stack entry: a bare name (${bare
-      .slice(0, 3)
-      .map((n) => `\`${n}\``)
-      .join(
-        ', ',
-      )}, ...) or a one-key object with arguments (\`{linear: 64}\`). Generated from the op definitions.`,
+    description:
+      'One module: a kind with its arguments (`{linear: 64}`, `{conv2d: {out: 32, kernel: 3}}`, or a bare name such as `relu`), `{block: NAME, args}`, `{repeat: N, block: NAME}` or `{sequential: [...]}`. Generated from the op definitions.',
     type: ['string', 'object'],
     if: { type: 'string' },
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else.
-    then: { type: 'string', enum: bare },
+    then: { type: 'string', minLength: 1, examples: bare },
     else: {
       type: 'object',
       minProperties: 1,
-      maxProperties: 1,
-      properties: Object.fromEntries(kinds.map((kind) => [kind.name, layerSchema(kind)])),
+      maxProperties: 3,
+      properties: {
+        ...Object.fromEntries(kinds.map((kind) => [kind.name, layerSchema(kind)])),
+        block: {
+          description: 'An instance of a block of the spec.',
+          type: 'string',
+          examples: ['mlp'],
+        },
+        args: {
+          description: "The block's arguments for this instance.",
+          type: 'object',
+          examples: [{ planes: 32 }],
+        },
+        repeat: {
+          description:
+            'N instances of the block, children 0..N-1 applied in order (torch ModuleList).',
+          type: ['integer', 'string'],
+          examples: [4],
+        },
+        sequential: {
+          description: 'Modules applied in order, children named 0, 1, ... (torch nn.Sequential).',
+          type: 'array',
+          items: { $ref: '#/$defs/layer' },
+          examples: [[{ linear: 64 }, 'relu']],
+        },
+      },
       additionalProperties: false,
     },
     examples: ['relu', { linear: 64 }],

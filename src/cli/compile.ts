@@ -1,5 +1,6 @@
 import type { Graph } from '../compiler/graph.js';
 import type { RegisterCommand } from './io.js';
+import { dimOption } from './options.js';
 
 function attrs(values: Graph['nodes'][number]['attrs']): string {
   const shown = Object.entries(values).filter(([, v]) => v !== null);
@@ -42,17 +43,23 @@ export const register: RegisterCommand = (program, { io }) => {
     .description('lower a spec to its graph (IR): a listing, or JSON with -o')
     .argument('<spec>', 'the spec file')
     .option('-o, --output <file>', 'write the graph as JSON to this file')
-    .action(async (specPath: string, options: { output?: string }) => {
-      const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
-      const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
-      if (options.output) {
-        const { writeFileAtomic } = await import('../io/atomic-write.js');
-        writeFileAtomic(options.output, `${JSON.stringify(graph, null, 2)}\n`);
-        io.stderr(
-          `wrote ${options.output} (${graph.nodes.length} nodes, ${graph.parameters.length} parameters)\n`,
-        );
-        return;
-      }
-      io.stdout(`${graphListing(graph)}\n`);
-    });
+    .option('--dim <name=value>', "a value for one of the spec's dims (repeatable)", dimOption)
+    .action(
+      async (specPath: string, options: { output?: string; dim?: Record<string, number> }) => {
+        const { lowerSpecText, readSpec } = await import('../runtime/compile.js');
+        const { graph } = lowerSpecText(readSpec(specPath), {
+          filename: specPath,
+          dims: options.dim,
+        });
+        if (options.output) {
+          const { writeFileAtomic } = await import('../io/atomic-write.js');
+          writeFileAtomic(options.output, `${JSON.stringify(graph, null, 2)}\n`);
+          io.stderr(
+            `wrote ${options.output} (${graph.nodes.length} nodes, ${graph.parameters.length} parameters)\n`,
+          );
+          return;
+        }
+        io.stdout(`${graphListing(graph)}\n`);
+      },
+    );
 };

@@ -1,4 +1,5 @@
 import type { RegisterCommand } from './io.js';
+import { dimOption } from './options.js';
 
 const SPLIT_NAMES = {
   test: ', test split',
@@ -20,10 +21,24 @@ export const register: RegisterCommand = (program, { io }) => {
       'evaluate on every example of this CSV, text or lines file, or the t10k files of an IDX folder',
     )
     .option('--json', 'print the result as one JSON object')
+    .option('--dim <name=value>', "a value for one of the spec's dims (repeatable)", dimOption)
     .action(
-      async (specPath: string, options: { checkpoint: string; data?: string; json?: boolean }) => {
+      async (
+        specPath: string,
+        options: {
+          checkpoint: string;
+          data?: string;
+          json?: boolean;
+          dim?: Record<string, number>;
+        },
+      ) => {
         const { evalRun } = await import('../train/eval-run.js');
-        const result = evalRun({ specPath, checkpoint: options.checkpoint, data: options.data });
+        const result = evalRun({
+          specPath,
+          checkpoint: options.checkpoint,
+          data: options.data,
+          dims: options.dim,
+        });
         if (options.json) {
           const { split, rows, source, metrics } = result;
           io.stdout(`${JSON.stringify({ split, rows, ...metrics, source })}\n`);

@@ -9,6 +9,22 @@ export function integerOption(value: string): number {
   return n;
 }
 
+/**
+ * `--dim name=value`, repeatable: values for the spec's dims. A malformed pair is a usage error.
+ */
+export function dimOption(
+  value: string,
+  previous: Record<string, number> = {},
+): Record<string, number> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(value.trim());
+  if (!match || Number(match[2]) < 1) {
+    throw new InvalidArgumentError(
+      `'${value}' is not name=value with a whole number >= 1 (e.g. --dim n_layer=6).`,
+    );
+  }
+  return { ...previous, [match[1]]: Number(match[2]) };
+}
+
 export function numberOption(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) {

@@ -3,6 +3,7 @@ import { DataError } from '../data/errors.js';
 import { readTextFile } from '../data/read-file.js';
 import type { Prediction } from '../train/predict.js';
 import type { RegisterCommand } from './io.js';
+import { dimOption } from './options.js';
 
 /** Rows of a JSON input: an array of number arrays, or of objects keyed by feature name. */
 function readJsonRows(path: string): unknown[] {
@@ -68,22 +69,29 @@ export const register: RegisterCommand = (program, { io }) => {
       '--input <file>',
       'rows to predict: FILE.json, FILE.csv (the training feature columns), or an IDX images file',
     )
-    .action(async (specPath: string, options: { checkpoint: string; input: string }) => {
-      const isJson = extname(options.input).toLowerCase() === '.json';
-      const rows = isJson ? readJsonRows(options.input) : undefined;
-      const { predictRun } = await import('../train/eval-run.js');
-      const predictions = predictRun({
-        specPath,
-        checkpoint: options.checkpoint,
-        input: options.input,
-        rowsOf: rows ? (names, width) => toNumbers(rows, names, width, options.input) : undefined,
-      });
-      if (isJson) {
-        io.stdout(`${JSON.stringify(predictions)}\n`);
-        return;
-      }
-      io.stdout(
-        `row,prediction\n${predictions.map((p, i) => `${i + 1},${csvCell(p.prediction)}`).join('\n')}\n`,
-      );
-    });
+    .option('--dim <name=value>', "a value for one of the spec's dims (repeatable)", dimOption)
+    .action(
+      async (
+        specPath: string,
+        options: { checkpoint: string; input: string; dim?: Record<string, number> },
+      ) => {
+        const isJson = extname(options.input).toLowerCase() === '.json';
+        const rows = isJson ? readJsonRows(options.input) : undefined;
+        const { predictRun } = await import('../train/eval-run.js');
+        const predictions = predictRun({
+          specPath,
+          checkpoint: options.checkpoint,
+          input: options.input,
+          rowsOf: rows ? (names, width) => toNumbers(rows, names, width, options.input) : undefined,
+          dims: options.dim,
+        });
+        if (isJson) {
+          io.stdout(`${JSON.stringify(predictions)}\n`);
+          return;
+        }
+        io.stdout(
+          `row,prediction\n${predictions.map((p, i) => `${i + 1},${csvCell(p.prediction)}`).join('\n')}\n`,
+        );
+      },
+    );
 };

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { RegisterCommand } from './io.js';
-import { integerOption, numberOption } from './options.js';
+import { dimOption, integerOption, numberOption } from './options.js';
 
 interface SampleCliOptions {
   checkpoint: string;
@@ -41,16 +41,19 @@ export const register: RegisterCommand = (program, { io }) => {
         'seed of the draws (default 0); the same seed gives the same text',
       ).argParser(integerOption),
     )
-    .action(async (specPath: string, options: SampleCliOptions) => {
-      const { restoreModel, tokenInfo } = await import('../train/eval-run.js');
-      const { sample } = await import('../train/sample.js');
-      const { model, info } = restoreModel(specPath, options.checkpoint);
-      const vocabulary = tokenInfo(info, options.checkpoint);
-      const given = Object.fromEntries(
-        (['prompt', 'tokens', 'count', 'temperature', 'topK', 'seed'] as const)
-          .filter((key) => options[key] !== undefined)
-          .map((key) => [key, options[key]]),
-      );
-      io.stdout(sample(model, vocabulary, given));
-    });
+    .option('--dim <name=value>', "a value for one of the spec's dims (repeatable)", dimOption)
+    .action(
+      async (specPath: string, options: SampleCliOptions & { dim?: Record<string, number> }) => {
+        const { restoreModel, tokenInfo } = await import('../train/eval-run.js');
+        const { sample } = await import('../train/sample.js');
+        const { model, info } = restoreModel(specPath, options.checkpoint, options.dim);
+        const vocabulary = tokenInfo(info, options.checkpoint);
+        const given = Object.fromEntries(
+          (['prompt', 'tokens', 'count', 'temperature', 'topK', 'seed'] as const)
+            .filter((key) => options[key] !== undefined)
+            .map((key) => [key, options[key]]),
+        );
+        io.stdout(sample(model, vocabulary, given));
+      },
+    );
 };

@@ -4,7 +4,7 @@ import { readSpecFile } from '../spec/read.js';
 import type { EpochRecord, StepProgress } from '../train/fit.js';
 import { type RegisterCommand, useColor } from './io.js';
 import { drawLossCurve } from './loss-curve.js';
-import { integerOption, numberOption } from './options.js';
+import { dimOption, integerOption, numberOption } from './options.js';
 import { epochLine, progressLine, type RunLength } from './progress.js';
 
 interface TrainCliOptions {
@@ -17,6 +17,7 @@ interface TrainCliOptions {
   out?: string;
   resume?: string;
   json?: boolean;
+  dim?: Record<string, number>;
 }
 
 /**
@@ -50,6 +51,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
     .option('--out <dir>', 'the run folder (default runs/<name>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this folder from its checkpoint')
     .option('--json', 'print one JSON object per epoch on stdout, and nothing else there')
+    .option('--dim <name=value>', "a value for one of the spec's dims (repeatable)", dimOption)
     .action(async (specPath: string, options: TrainCliOptions) => {
       const { trainRun } = await import('../train/train-run.js');
       const signals = Object.keys(STOPPING_SIGNALS) as StoppingSignal[];
@@ -81,6 +83,7 @@ export const register: RegisterCommand = (program, { io, exit }) => {
           data: options.data,
           out: options.out,
           resume: options.resume,
+          dims: options.dim,
           shouldStop: () => stopSignal !== null,
           onStart: (info) => {
             const { max_steps: maxSteps, epochs } = info.train;

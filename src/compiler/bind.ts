@@ -1,4 +1,6 @@
 import { checkAttr } from '../opdefs/attrs.js';
+import type { AttrDef } from '../opdefs/types.js';
+import { type Env, evaluate } from './env.js';
 import type { CallExpr, Expr, Span } from './expr/ast.js';
 import type { AttrValue } from './graph.js';
 import type { OpDef } from './op-catalog.js';
@@ -19,23 +21,36 @@ export interface BoundCall {
   attrSpans: Record<string, Span>;
 }
 
-/** The value of a literal attribute expression (`-1`, `0.5`, `true`, `[-1, 64]`), else undefined. */
-export function literalValue(expr: Expr): number | boolean | number[] | undefined {
-  switch (expr.kind) {
-    case 'number':
-    case 'bool':
-      return expr.value;
-    case 'neg': {
-      const inner = literalValue(expr.operand);
-      return typeof inner === 'number' ? -inner : undefined;
-    }
-    case 'list': {
-      const items = expr.items.map(literalValue);
-      return items.every((v) => typeof v === 'number') ? (items as number[]) : undefined;
-    }
-    default:
-      return undefined;
+/**
+ * An attribute's value from its expression: a literal (`-1`, `0.5`, `true`, `[-1, 64]`), a word
+ * for a choice (`reduction=sum`), or arithmetic over dims and block args (`n_embd // n_head`).
+ * A size attribute may name sizes bound at run time (`shape=[batch, t, n_embd]`).
+ */
+export function attrValue(
+  def: AttrDef,
+  expr: Expr,
+  env: Env,
+): { value: unknown } | { message: string; span: Span } {
+  // A word of the attribute's choices is a bare name: `reduction=sum`, `padding=same`.
+  if (expr.kind === 'name' && def.choices?.includes(expr.name)) return { value: expr.name };
+  if (expr.kind === 'name' && !env.has(expr.name) && !def.symbolic) {
+    return {
+      message: `must be a number${env.size ? ' or a dim' : ''}, got '${expr.name}'${env.size ? ` (dims and args: ${[...env.keys()].join(', ')})` : ''}`,
+      span: expr,
+    };
   }
+  // The attribute's own check (checkAttr) says what kind of number it wants.
+  const options = { symbols: def.symbolic === true };
+  if (expr.kind === 'list') {
+    const items: unknown[] = [];
+    for (const item of expr.items) {
+      const value = evaluate(item, env, options);
+      if ('message' in value) return value;
+      items.push(value.value);
+    }
+    return { value: items };
+  }
+  return evaluate(expr, env, options);
 }
 
 /**
@@ -46,6 +61,7 @@ export function bindCall(
   op: OpDef,
   call: CallExpr,
   suggestKeyword: (name: string) => string | undefined,
+  env: Env,
 ): { bound: BoundCall; issues: BindIssue[] } {
   const issues: BindIssue[] = [];
   const first = call.args[0];
@@ -143,9 +159,17 @@ export function bindCall(
       }
       continue;
     }
-    // A choice is a bare word: `reduction=sum`, `padding=same`.
-    const value = def.choices && expr.kind === 'name' ? expr.name : literalValue(expr);
-    const checked = checkAttr(op.name, def, value);
+    const value = attrValue(def, expr, env);
+    if ('message' in value) {
+      issues.push({
+        code: 'MS209',
+        message: `${op.name}: ${def.name}: ${value.message}`,
+        span: value.span,
+      });
+      attrSpans[def.name] = expr;
+      continue;
+    }
+    const checked = checkAttr(op.name, def, value.value);
     if ('message' in checked) issues.push({ code: 'MS209', message: checked.message, span: expr });
     else attrs[def.name] = checked.value;
     attrSpans[def.name] = expr;

@@ -1,5 +1,5 @@
 import type { SpecPath } from '../spec/located.js';
-import type { OpObjectSpec, Spec } from '../spec/types.js';
+import type { GraphEntrySpec, LayersSpec, OpObjectSpec } from '../spec/types.js';
 import type { Expr, Span } from './expr/ast.js';
 import { parseExpression } from './expr/parse.js';
 import { referencedNames } from './names.js';
@@ -14,11 +14,45 @@ export type Entry = { name: string; path: SpecPath; deps: { name: string; site: 
   | { kind: 'broken' }
 );
 
-/** Parses the graph's expressions and lists what each entry refers to. Syntax errors: MS201. */
-export function collectEntries(spec: Spec, reporter: Reporter): Entry[] {
+/** The names a call refers to as a callee (a module, or an op) in an expression. */
+function callees(expr: Expr, into: string[] = []): string[] {
+  switch (expr.kind) {
+    case 'call':
+      into.push(expr.callee);
+      for (const arg of [...expr.args, ...expr.keywords.map((k) => k.value)]) callees(arg, into);
+      break;
+    case 'list':
+      for (const item of expr.items) callees(item, into);
+      break;
+    case 'binary':
+      callees(expr.left, into);
+      callees(expr.right, into);
+      break;
+    case 'neg':
+    case 'transpose':
+      callees(expr.operand, into);
+      break;
+  }
+  return into;
+}
+
+/**
+ * Parses a graph's expressions and lists what each entry refers to (syntax errors: MS201).
+ * `graphPath` is where the graph is in the spec (`graph`, or a block's). A dotted reference to a
+ * module's parameter (`wte.weight`) depends on the entries that call the module, since calling
+ * it is what makes the parameter.
+ */
+export function collectEntries(
+  graph: Readonly<Record<string, GraphEntrySpec>>,
+  graphPath: SpecPath,
+  layers: LayersSpec | undefined,
+  modules: ReadonlySet<string>,
+  reporter: Reporter,
+): Entry[] {
   const entries: Entry[] = [];
-  for (const [name, value] of Object.entries(spec.graph ?? {})) {
-    const path = ['graph', name];
+  const calls = new Map<string, string[]>();
+  for (const [name, value] of Object.entries(graph)) {
+    const path = [...graphPath, name];
     if (typeof value === 'number') {
       entries.push({ name, path, deps: [], kind: 'number', value });
     } else if (typeof value === 'string') {
@@ -32,6 +66,9 @@ export function collectEntries(spec: Spec, reporter: Reporter): Entry[] {
         name: ref.name,
         site: { path, span: ref as Span },
       }));
+      for (const callee of callees(parsed.expr)) {
+        if (modules.has(callee)) calls.set(callee, [...(calls.get(callee) ?? []), name]);
+      }
       entries.push({ name, path, deps, kind: 'expr', expr: parsed.expr });
     } else {
       const deps = (value.inputs ?? []).flatMap((input, i) =>
@@ -40,14 +77,23 @@ export function collectEntries(spec: Spec, reporter: Reporter): Entry[] {
       entries.push({ name, path, deps, kind: 'object', spec: value });
     }
   }
-  if (spec.layers) {
+  if (layers) {
     const site = { path: ['layers', 'from'] };
     entries.push({
-      name: spec.layers.to,
+      name: layers.to,
       path: ['layers'],
-      deps: [{ name: spec.layers.from, site }],
+      deps: [{ name: layers.from, site }],
       kind: 'layers',
     });
+  }
+  for (const entry of entries) {
+    const moduleDeps = entry.deps.flatMap((dep) => {
+      const owner = dep.name.includes('.') ? dep.name.slice(0, dep.name.indexOf('.')) : '';
+      return (calls.get(owner) ?? [])
+        .filter((caller) => caller !== entry.name)
+        .map((caller) => ({ name: caller, site: dep.site }));
+    });
+    entry.deps.push(...moduleDeps);
   }
   return entries;
 }

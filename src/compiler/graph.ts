@@ -18,6 +18,11 @@ export interface GraphParameter {
   init: ResolvedInit;
   trainable: boolean;
   loc: SourceLocation;
+  /**
+   * `tie: {this: that}`: this path is the same tensor as parameter `that` (its init and
+   * trainable are that one's); state dicts list both names.
+   */
+  tiedTo?: string;
 }
 
 /**
@@ -47,6 +52,15 @@ export interface GraphNode {
   shape: Dim[];
   dtype: DTypeName;
   loc: SourceLocation;
+  /** The module whose call made the node (its dotted path: `h.0.attn.c_attn`), if any. */
+  module?: string;
+}
+
+/** A module of the spec's tree (for summaries and export): its dotted path and its kind. */
+export interface GraphModule {
+  path: string;
+  /** A built-in kind (`linear`), `block NAME`, `repeat` or `sequential`. */
+  kind: string;
 }
 
 /**
@@ -69,4 +83,6 @@ export interface Graph {
   outputs: string[];
   loss: string | null;
   train: TrainSpec | null;
+  /** The module tree, depth first in declaration order (absent for a spec without modules). */
+  modules?: GraphModule[];
 }

@@ -4,10 +4,10 @@ import { didYouMean, suggest } from '../tensor/suggest.js';
 import { bindCall } from './bind.js';
 import { BINARY_OPS, type Expr, type NumberExpr } from './expr/ast.js';
 import type { AttrValue } from './graph.js';
-import type { Lowering } from './lowering.js';
 import { knownNames } from './names.js';
 import { findOp, OP_CATALOG } from './op-catalog.js';
 import type { Site } from './report.js';
+import type { Scope } from './scope.js';
 
 /** A lowered operand: a value's name, a number literal waiting for its dtype, or a failure. */
 type Operand = { name: string } | { literal: NumberExpr; value: number } | null;
@@ -20,19 +20,27 @@ function numberLiteral(expr: Expr): { literal: NumberExpr; value: number } | und
 }
 
 /**
- * Turns one expression into nodes. The root is named after the entry (`hidden`); the nodes
- * under it are `<entry>/<op>_<k>`, k counting that op within the entry from 1 in evaluation
- * order (`hidden/matmul_1`, `hidden/add_1`, `hidden/const_1`).
+ * Turns one expression into nodes. The root is named after the entry (`hidden`, `h.0/y` in a
+ * block instance); the nodes under it are `<entry>/<op>_<k>`, k counting that op (or module)
+ * within the entry from 1 in evaluation order (`hidden/matmul_1`, `hidden/add_1`,
+ * `hidden/const_1`, `logits/lm_head_1`). A call of a module of the scope adds that module's
+ * nodes (modules.ts).
  */
 export class ExpressionLowering {
   private readonly counts = new Map<string, number>();
+  private readonly lowering: Scope['lowering'];
+  private readonly entry: string;
+  private readonly known: ReadonlySet<string>;
 
   constructor(
-    private readonly lowering: Lowering,
-    private readonly entry: string,
+    private readonly scope: Scope,
+    entry: string,
     private readonly path: SpecPath,
-    private readonly known: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.lowering = scope.lowering;
+    this.entry = scope.nodeName(entry);
+    this.known = scope.known();
+  }
 
   /** Lowers the whole expression; returns the root's name or null. */
   lowerRoot(expr: Expr): string | null {
@@ -100,6 +108,14 @@ export class ExpressionLowering {
         );
         return null;
       case 'binary':
+        if (expr.op === '//') {
+          this.lowering.reporter.error(
+            'MS211',
+            { path: this.path, span: expr.opSpan },
+            "'//' divides sizes (n_embd // n_head), not tensors; use / and floor-free math for tensors",
+          );
+          return null;
+        }
         return this.apply(BINARY_OPS[expr.op], [expr.left, expr.right], {}, expr, name);
       case 'neg':
         return this.apply('neg', [expr.operand], {}, expr, name);
@@ -111,11 +127,17 @@ export class ExpressionLowering {
   }
 
   private reference(expr: Extract<Expr, { kind: 'name' }>): Operand {
-    if (this.lowering.values.has(expr.name)) return { name: expr.name };
-    if (this.known.has(expr.name)) return null;
-    const hint = OP_CATALOG.has(expr.name)
-      ? `; '${expr.name}' is an op: call it as ${expr.name}(...)`
-      : didYouMean(expr.name, this.known);
+    const value = this.scope.value(expr.name);
+    if (value !== undefined) return { name: value };
+    if (this.known.has(expr.name) && !this.scope.modules.has(expr.name)) return null;
+    const owner = expr.name.split('.')[0];
+    const hint = this.scope.modules.has(expr.name)
+      ? `; '${expr.name}' is a module: call it as ${expr.name}(...)`
+      : this.scope.modules.has(owner)
+        ? `; module '${owner}' has no parameter '${expr.name.slice(owner.length + 1)}' (yet: a module makes its parameters when it is first called)`
+        : OP_CATALOG.has(expr.name)
+          ? `; '${expr.name}' is an op: call it as ${expr.name}(...)`
+          : didYouMean(expr.name, this.known);
     this.lowering.reporter.error(
       'MS202',
       this.site(expr),
@@ -142,9 +164,13 @@ export class ExpressionLowering {
   }
 
   private call(expr: Extract<Expr, { kind: 'call' }>, name?: string): Operand {
+    const module = this.scope.modules.get(expr.callee);
+    if (module) return this.moduleCall(module, expr, name);
+    // A declared module that could not be built was reported where it is declared.
+    if (this.known.has(expr.callee) && !findOp(expr.callee)) return null;
     const op = findOp(expr.callee);
     if (!op) {
-      const hint = didYouMean(expr.callee, OP_CATALOG.keys());
+      const hint = didYouMean(expr.callee, [...this.scope.modules.keys(), ...OP_CATALOG.keys()]);
       this.lowering.reporter.error(
         'MS205',
         { path: this.path, span: expr.calleeSpan },
@@ -156,11 +182,15 @@ export class ExpressionLowering {
       }
       return null;
     }
-    const { bound, issues } = bindCall(op, expr, (keyword) =>
-      suggest(
-        keyword,
-        op.attrs.map((a) => a.name),
-      ),
+    const { bound, issues } = bindCall(
+      op,
+      expr,
+      (keyword) =>
+        suggest(
+          keyword,
+          op.attrs.map((a) => a.name),
+        ),
+      this.scope.env,
     );
     for (const issue of issues) {
       this.lowering.reporter.error(
@@ -174,6 +204,40 @@ export class ExpressionLowering {
       return null;
     }
     return this.apply(op.name, bound.operands, bound.attrs, expr, name);
+  }
+
+  /** `lm_head(x)`, `h(tok + pos)`, `attn(ln_1(x))`: a module of the scope, called. */
+  private moduleCall(
+    module: import('./modules.js').ModuleInstance,
+    expr: Extract<Expr, { kind: 'call' }>,
+    name?: string,
+  ): Operand {
+    const site = this.site(expr);
+    if (expr.keywords.length > 0 || expr.args.length !== module.arity) {
+      this.lowering.reporter.error(
+        'MS223',
+        { path: this.path, span: expr.keywords[0]?.nameSpan ?? expr },
+        expr.keywords.length > 0
+          ? `module '${expr.callee}' takes its inputs by position, without keywords`
+          : `module '${expr.callee}' (${module.kind}) takes ${module.arity} input${module.arity === 1 ? '' : 's'}, got ${expr.args.length}`,
+      );
+      for (const arg of expr.args) this.operand(arg);
+      return null;
+    }
+    const operands = expr.args.map((arg) => this.operand(arg));
+    const inputs: string[] = [];
+    for (const [i, operand] of operands.entries()) {
+      if (operand === null) return null;
+      inputs.push('name' in operand ? operand.name : (this.constant(operand, 'float32') ?? ''));
+      if (inputs[i] === '') return null;
+    }
+    const result = module.call(
+      inputs,
+      name ?? this.nextName(expr.callee),
+      site,
+      expr.args.map((arg) => this.site(arg)),
+    );
+    return result === null ? null : { name: result };
   }
 
   private apply(

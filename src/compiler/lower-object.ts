@@ -3,22 +3,24 @@ import type { SpecPath } from '../spec/located.js';
 import type { OpObjectSpec } from '../spec/types.js';
 import { didYouMean } from '../tensor/suggest.js';
 import type { AttrValue } from './graph.js';
-import type { Lowering } from './lowering.js';
 import { knownNames } from './names.js';
 import { findGraphOp, OP_CATALOG } from './op-catalog.js';
+import type { Scope } from './scope.js';
 
 /**
  * Lowers a spelled-out entry `{op, inputs, attrs}` (what `compile` prints) to one node named
  * after the entry; number inputs become constants `<entry>/const_<k>`.
  */
 export function lowerOpObject(
-  lowering: Lowering,
-  name: string,
+  scope: Scope,
+  entry: string,
   path: SpecPath,
   spec: OpObjectSpec,
   known: ReadonlySet<string>,
 ): string | null {
+  const { lowering } = scope;
   const { reporter } = lowering;
+  const name = scope.nodeName(entry);
   const op = findGraphOp(spec.op);
   if (!op) {
     reporter.error(
@@ -89,7 +91,8 @@ export function lowerOpObject(
         constantDtype: 'float32',
       });
     }
-    if (!known.has(input)) {
+    const value = scope.value(input);
+    if (value === undefined && !known.has(input)) {
       reporter.error(
         'MS202',
         site,
@@ -97,7 +100,7 @@ export function lowerOpObject(
       );
       return null;
     }
-    return lowering.values.has(input) ? input : null;
+    return value ?? null;
   });
   if (!ok) return null;
   const operandSites = given.map((_, i) => ({ path: [...path, 'inputs', i] }));

@@ -16,15 +16,25 @@ export interface NodeDraft {
   site: Site;
   operandSites: Site[];
   constantDtype?: DTypeName;
+  /** The module whose call made the node (its dotted path); none at the top level. */
+  module?: string;
 }
 
-/** A parameter before its init is resolved (declared ones) or already resolved (from `layers`). */
+/**
+ * A parameter before its init is resolved (declared ones, and a module's `init:` overrides,
+ * whose fan is torch's rule for the shape when `torchFan`) or already resolved (a module
+ * kind's torch default).
+ */
 export interface ParamDraft {
   name: string;
   shape: number[];
-  init: { spec: InitSpec | undefined } | { resolved: ResolvedInit };
+  init: { spec: InitSpec | undefined; torchFan?: boolean } | { resolved: ResolvedInit };
   trainable: boolean;
   path: SpecPath;
+  /** Declaration order (see modules.ts): parameters are listed, and initialised, in this order. */
+  key: readonly number[];
+  /** The dims and args its init's numbers may use. */
+  env?: import('./env.js').Env;
 }
 
 /** A buffer as a module makes it (its init already resolved). */
@@ -35,6 +45,8 @@ export interface BufferDraft {
   init: ResolvedInit;
   persistent: boolean;
   path: SpecPath;
+  /** Declaration order, as ParamDraft's: a module's parameters, then its buffers. */
+  key: readonly number[];
 }
 
 /**
@@ -48,11 +60,8 @@ export class Lowering {
   readonly nodes: GraphNode[] = [];
   readonly params: ParamDraft[] = [];
   readonly buffers: BufferDraft[] = [];
-  /**
-   * Parameters and persistent buffers in the order they were made: module by module, a
-   * module's parameters, then its buffers, which is the order of torch's state_dict.
-   */
-  readonly state: string[] = [];
+  /** The block instance whose graph is being lowered (its path), for the nodes it adds. */
+  module: string | undefined = undefined;
 
   constructor(readonly located: LocatedSpec) {
     this.reporter = new Reporter(located);
@@ -68,7 +77,6 @@ export class Lowering {
     if (tooLarge)
       this.reporter.error(tooLarge.code, { path: [...param.path, 'shape'] }, tooLarge.message);
     this.params.push(param);
-    this.state.push(param.name);
     // A name declared twice (MS203) keeps its first meaning, so later findings stay about it.
     if (!this.values.has(param.name)) this.values.set(param.name, value);
   }
@@ -79,7 +87,6 @@ export class Lowering {
     if (tooLarge)
       this.reporter.error(tooLarge.code, { path: [...buffer.path, 'shape'] }, tooLarge.message);
     this.buffers.push(buffer);
-    if (buffer.persistent) this.state.push(buffer.name);
     if (!this.values.has(buffer.name)) this.values.set(buffer.name, value);
   }
 
@@ -110,6 +117,7 @@ export class Lowering {
       return null;
     }
     this.values.set(draft.name, value);
+    const module = draft.module ?? this.module;
     this.nodes.push({
       name: draft.name,
       op: draft.op,
@@ -119,6 +127,7 @@ export class Lowering {
       // Compiling, inference sees only the spec's dtypes.
       dtype: value.dtype as DTypeName,
       loc: this.loc(draft.site),
+      ...(module === undefined ? {} : { module }),
     });
     return draft.name;
   }

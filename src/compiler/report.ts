@@ -36,8 +36,17 @@ export class Reporter {
       : this.located.locate(site.path);
   }
 
+  /**
+   * Adds a finding unless the same one is already there: a block's mistake is met once per
+   * instance and call, but is one mistake at one place.
+   */
   private add(severity: Severity, code: string, site: Site, message: string): void {
     const where = this.locate(site);
+    const key = `${code}\u0000${where.line}:${where.column}:${where.length}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.diagnostics.push({ ...where, code, severity, message, path: pointer(site.path) });
   }
+
+  private readonly seen = new Set<string>();
 }

@@ -12,10 +12,13 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
  * The whole check of one spec, every finding in one pass: YAML and schema (src/spec), then
  * names, cycles, ops and shapes (the compiler). Warnings are included.
  */
-export function validateSpec(text: string, options: { filename?: string } = {}): Diagnostic[] {
+export function validateSpec(
+  text: string,
+  options: { filename?: string; dims?: Readonly<Record<string, number>> } = {},
+): Diagnostic[] {
   const { located, diagnostics } = parseSpecDocument(text, { filename: options.filename });
   if (located === null) return diagnostics;
-  return [...diagnostics, ...checkSpec(located)].sort(byPosition);
+  return [...diagnostics, ...checkSpec(located, options.dims)].sort(byPosition);
 }
 
 /** The spec of a text that passes every check; otherwise a SpecError with all diagnostics. */

@@ -26,6 +26,8 @@ export interface CheckpointMetadata {
   fit?: unknown;
   data?: unknown;
   scheduler?: unknown;
+  /** The dims the run set on the command line (`--dim`): eval, predict and sample use them too. */
+  dims?: Record<string, number>;
 }
 
 export interface Checkpoint {
@@ -117,6 +119,8 @@ export function saveCheckpoint(
   if (extra.data !== undefined) metadata.data = JSON.stringify(extra.data);
   if (extra.scheduler !== undefined) metadata.scheduler = JSON.stringify(extra.scheduler);
   if (extra.best !== undefined) metadata.best = JSON.stringify(extra.best);
+  if (extra.dims !== undefined && Object.keys(extra.dims).length > 0)
+    metadata.dims = JSON.stringify(extra.dims);
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -199,6 +203,7 @@ export function loadCheckpoint(path: string): Checkpoint {
       data: parse('data'),
       scheduler: parse('scheduler'),
       best: parse('best'),
+      dims: parse('dims') as Record<string, number> | undefined,
     },
   };
 }

@@ -23,11 +23,11 @@ export const bool = (value: boolean | undefined, doc: string): Omit<AttrDef, 'na
   doc,
 });
 
-export const ints = (value: number[] | null | undefined, doc: string): Omit<AttrDef, 'name'> => ({
-  type: 'ints',
-  default: value,
-  doc,
-});
+export const ints = (
+  value: number[] | null | undefined,
+  doc: string,
+  options: { symbolic?: boolean } = {},
+): Omit<AttrDef, 'name'> => ({ type: 'ints', default: value, doc, ...options });
 
 /**
  * torch's "int or tuple": one integer for all `length` axes or a list of one per axis, and the
@@ -82,6 +82,10 @@ function typeWords(def: AttrDef): string {
   }
 }
 
+/** A size bound at run time: a symbol (`batch`) or a product of them (`4*batch`). */
+const isSymbol = (v: unknown) =>
+  typeof v === 'string' && /^(\d+\*)?[A-Za-z_][A-Za-z0-9_]*(\*[A-Za-z_][A-Za-z0-9_]*)*$/.test(v);
+
 function describe(value: unknown): string {
   if (value === undefined) return 'an expression';
   if (typeof value === 'number') return String(value);
@@ -99,11 +103,13 @@ export function checkAttr(
   value: unknown,
 ): { value: AttrValue } | { message: string } {
   const expected = `${opName}: ${def.name} must be ${typeWords(def)}`;
+  const size = (v: unknown) =>
+    (typeof v === 'number' && Number.isInteger(v)) || (def.symbolic === true && isSymbol(v));
   const ok =
-    (def.type === 'int' && typeof value === 'number' && Number.isInteger(value)) ||
+    (def.type === 'int' && size(value)) ||
     (def.type === 'float' && typeof value === 'number' && Number.isFinite(value)) ||
     (def.type === 'bool' && typeof value === 'boolean') ||
-    (def.type === 'ints' && Array.isArray(value) && value.every(Number.isInteger)) ||
+    (def.type === 'ints' && Array.isArray(value) && value.every(size)) ||
     (def.type === 'choice' && typeof value === 'string' && !!def.choices?.includes(value)) ||
     (def.type === 'int_or_ints' &&
       (Number.isInteger(value) ||

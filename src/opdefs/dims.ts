@@ -148,3 +148,18 @@ export function normalizeAxis(axis: number, rank: number): number | undefined {
   const n = axis < 0 ? axis + rank : axis;
   return n >= 0 && n < rank ? n : undefined;
 }
+
+/**
+ * The size a dim stands for under run-time bindings: a number, a symbol, or a product in the
+ * canonical form (`4*batch*t`); undefined for a form that cannot be evaluated.
+ */
+export function bindDim(dim: Dim, bindings: ReadonlyMap<string, number>): number | undefined {
+  if (typeof dim === 'number') return dim;
+  let product = 1;
+  for (const factor of dim.split('*')) {
+    const n = /^\d+$/.test(factor) ? Number(factor) : bindings.get(factor);
+    if (n === undefined) return undefined;
+    product *= n;
+  }
+  return product;
+}

@@ -47,7 +47,9 @@ export default defineOp<{ shape: number[] }>({
   doc: 'the input broadcast to a larger shape: axes of length 1 stretch, -1 keeps an axis, new axes may lead (a copy, unlike torch’s view)',
   gradient: 'summed over the stretched and added axes',
   operands: ['input'],
-  attrs: { shape: ints(undefined, 'the result’s shape; -1 keeps the input’s axis') },
+  attrs: {
+    shape: ints(undefined, 'the result’s shape; -1 keeps the input’s axis', { symbolic: true }),
+  },
   infer: ([x], attrs) => ({ shape: expandShape(x, attrs.shape), dtype: x.dtype }),
   forward: ({ inputs: [x], shapes: [dims], out, shape }) => expandTo(x, dims, out, shape),
   backward: ({ grad, shape, shapes: [dims], grads: [gx] }) => {

@@ -9,7 +9,7 @@ export default defineOp({
   doc: 'the same elements in a new shape; one dim may be -1 (inferred), and symbols such as batch may appear',
   gradient: 'reshaped back',
   operands: ['input'],
-  attrs: { shape: ints(undefined, 'the new shape') },
+  attrs: { shape: ints(undefined, 'the new shape', { symbolic: true }) },
   infer: ([x], attrs) => ({ shape: reshapeShape(x, attrs), dtype: x.dtype }),
   // The same numbers in row-major order: forward and backward are copies.
   forward: ({ inputs: [x], out }) => out.set(x),

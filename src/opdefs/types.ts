@@ -4,7 +4,7 @@ import type { Dim } from './dims.js';
 import type { OpExample } from './examples.js';
 
 /** An attribute value as it appears in the IR: plain JSON. `null` means "not given" (no axis). */
-export type AttrValue = number | boolean | string | number[] | null;
+export type AttrValue = number | boolean | string | (number | string)[] | null;
 
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
@@ -58,6 +58,11 @@ export interface AttrDef {
   choices?: readonly string[];
   /** How many integers the list of an `int_or_ints` attribute holds (one per axis). */
   length?: number;
+  /**
+   * An `int` or `ints` attribute that may hold sizes bound at run time: a symbol (`batch`) or a
+   * product of symbols (`4*batch`), resolved from the inputs' sizes when the graph runs.
+   */
+  symbolic?: boolean;
   doc: string;
 }
 

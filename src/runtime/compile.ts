@@ -14,6 +14,8 @@ export interface CompileOptions {
   seed?: number;
   /** false: always run the interpreter, recording every op (see Model.usePlan). Default true. */
   plan?: boolean;
+  /** Values for the spec's dims, over its own (the CLI's `--dim n_layer=6`). */
+  dims?: Readonly<Record<string, number>>;
 }
 
 export interface CompiledSpec {
@@ -31,7 +33,7 @@ export interface CompiledSpec {
  */
 export function lowerSpecText(
   text: string | Spec,
-  options: { filename?: string } = {},
+  options: { filename?: string; dims?: Readonly<Record<string, number>> } = {},
 ): CompiledSpec {
   const source = typeof text === 'string' ? text : specText(text);
   const filename = options.filename ?? '<spec>';
@@ -39,7 +41,7 @@ export function lowerSpecText(
   const diagnostics = [...parsed.diagnostics];
   let graph: Graph | null = null;
   if (parsed.located) {
-    const lowered = lowerSpec(parsed.located);
+    const lowered = lowerSpec(parsed.located, { dims: options.dims });
     diagnostics.push(...lowered.diagnostics);
     graph = lowered.graph;
   }
@@ -55,12 +57,13 @@ export function lowerSpecText(
 
 /** A spec (YAML text or a Spec object) compiled into a Model. */
 export function compileSpec(text: string | Spec, options: CompileOptions = {}): Model {
-  return new Model(lowerSpecText(text, options).graph, { seed: options.seed, plan: options.plan });
+  const { graph } = lowerSpecText(text, options);
+  return new Model(graph, { seed: options.seed, plan: options.plan });
 }
 
 /** Reads, checks and compiles a spec file; problems with the file itself are SpecErrors too. */
-export function compileFile(path: string, options: { seed?: number; plan?: boolean } = {}): Model {
-  return compileSpec(readSpec(path), { filename: path, seed: options.seed, plan: options.plan });
+export function compileFile(path: string, options: Omit<CompileOptions, 'filename'> = {}): Model {
+  return compileSpec(readSpec(path), { ...options, filename: path });
 }
 
 /** The text of a spec file, or a SpecError saying why it can't be read. */

@@ -15,6 +15,7 @@ import { ModelError } from './errors.js';
 import { PlanRunner } from './plan/runner.js';
 import { sameNames } from './same-names.js';
 import { formatSummary } from './summary.js';
+import { boundAttrs, hasSymbolicAttrs, symbolBindings } from './symbols.js';
 
 export type StateDictValue = Tensor | NestedArray | Float32Array;
 
@@ -41,6 +42,8 @@ export class Model {
   private readonly planRunner: PlanRunner;
   private planEnabled: boolean;
   private lastSchedule: { names: readonly string[]; schedule: Schedule } | null = null;
+  /** Nodes whose attributes hold sizes bound at run time (symbols.ts). */
+  private readonly symbolicNodes: ReadonlySet<string>;
 
   /**
    * Throws ModelError for a node whose op the runtime lacks (a hand-edited graph, say).
@@ -52,10 +55,18 @@ export class Model {
     const seed = options.seed ?? graph.train?.seed ?? 0;
     const initRng = new Rng(seed);
     for (const p of graph.parameters) {
+      if (p.tiedTo !== undefined) continue;
       const values = zeros(p.shape);
       initTensor(values, p.init, initRng);
       this.params.set(p.name, new Parameter(values, { requiresGrad: p.trainable }));
     }
+    // A tied path is the very tensor it is tied to; the map keeps the graph's order of names.
+    const own = new Map(this.params);
+    this.params.clear();
+    for (const p of graph.parameters) {
+      this.params.set(p.name, own.get(p.tiedTo ?? p.name) as Parameter);
+    }
+    this.symbolicNodes = new Set(graph.nodes.filter(hasSymbolicAttrs).map((n) => n.name));
     // After the parameters, so that adding a buffer leaves every parameter's draw as it was.
     for (const b of graph.buffers) {
       const values = zeros(b.shape, { dtype: b.dtype });
@@ -137,15 +148,24 @@ export class Model {
       const compiled = this.planRunner.run(inputs, names, plan);
       if (compiled !== null) return compiled;
     }
-    const values = new Map<string, Tensor>(bindInputs(this.graph.inputs, plan.inputs, inputs));
+    const bound = bindInputs(this.graph.inputs, plan.inputs, inputs);
+    const values = new Map<string, Tensor>(bound);
     for (const [name, p] of this.params) values.set(name, p);
     for (const [name, b] of this.bufferTensors) values.set(name, b);
     for (const [name, c] of this.constants) values.set(name, c);
     const context = { training: this.isTraining, rng: this.rng };
+    const bindings =
+      this.symbolicNodes.size > 0
+        ? symbolBindings(this.graph.inputs, new Map([...bound].map(([n, t]) => [n, t.shape])))
+        : null;
     for (const node of plan.nodes) {
       // An absent operand (ABSENT) is no value: undefined, as applyOp takes it.
       const args = node.inputs.map((input) => values.get(input));
-      values.set(node.name, applyOp(opDef(node.op) as OpDef, args, node.attrs, context));
+      const attrs =
+        bindings !== null && this.symbolicNodes.has(node.name)
+          ? boundAttrs(node, bindings)
+          : node.attrs;
+      values.set(node.name, applyOp(opDef(node.op) as OpDef, args, attrs, context));
     }
     return Object.fromEntries(names.map((name) => [name, values.get(name) as Tensor]));
   }
@@ -193,13 +213,17 @@ export class Model {
     return plan;
   }
 
-  /** Declared parameters in spec order, then those `layers` made, in stack order. */
+  /**
+   * Every parameter once, in declaration order (torch's named_parameters): a tied tensor under
+   * the first of its names.
+   */
   namedParameters(): [string, Parameter][] {
-    return [...this.params];
+    const seen = new Set<Parameter>();
+    return [...this.params].filter(([, p]) => !seen.has(p) && seen.add(p));
   }
 
   parameters(): Parameter[] {
-    return [...this.params.values()];
+    return this.namedParameters().map(([, p]) => p);
   }
 
   /** The buffers (state that is never trained: running statistics, masks), with their names. */
@@ -259,7 +283,20 @@ export class Model {
       }
       values.set(name, t);
     }
+    const tiedApart = this.graph.parameters.flatMap((p) => {
+      const [a, b] = [
+        values.get(p.name),
+        p.tiedTo === undefined ? undefined : values.get(p.tiedTo),
+      ];
+      if (a === undefined || b === undefined) return [];
+      const same =
+        a.storage.length === b.storage.length && a.storage.every((v, i) => v === b.storage[i]);
+      return same
+        ? []
+        : [`'${p.name}' and '${p.tiedTo}' are one tied tensor but hold different values`];
+    });
     const problems = [
+      ...tiedApart,
       ...(strict && missing.length > 0 ? [`missing keys: ${missing.join(', ')}`] : []),
       ...(strict && unexpected.length > 0 ? [`unexpected keys: ${unexpected.join(', ')}`] : []),
       ...(wrongShape.length > 0 ? [`wrong shapes: ${wrongShape.join('; ')}`] : []),

@@ -26,9 +26,33 @@ function initName(init: ResolvedInit): string {
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
- * The graph as tables, like Keras' model.summary(): every node with its op, output shape and
- * the parameters it reads first; then every parameter with its init and fan; then the buffers
- * (when there are any); then totals.
+ * The module tree, like torchinfo: each module's path (indented by depth), kind, the shape of
+ * its (last call's) result and the parameters under it; tied tensors counted once.
+ */
+function moduleRows(graph: Graph): string[][] {
+  const owned = graph.parameters.filter((p) => p.tiedTo === undefined);
+  return (graph.modules ?? []).map((m) => {
+    const prefix = `${m.path}.`;
+    const inside = (name: string | undefined) =>
+      name === m.path || name?.startsWith(prefix) === true;
+    const last = [...graph.nodes].reverse().find((n) => inside(n.module));
+    const params = owned
+      .filter((p) => p.name.startsWith(prefix))
+      .reduce((a, p) => a + count(p.shape), 0);
+    const depth = m.path.split('.').length - 1;
+    return [
+      `${'  '.repeat(depth)}${m.path}`,
+      m.kind,
+      last ? `[${last.shape.join(', ')}]` : '-',
+      params.toLocaleString('en-US'),
+    ];
+  });
+}
+
+/**
+ * The graph as tables, like Keras' model.summary() (and torchinfo's module tree when the spec
+ * has modules): every node with its op, output shape and the parameters it reads first; then
+ * every parameter with its init and fan; then the buffers (when there are any); then totals.
  */
 export function formatSummary(graph: Graph): string {
   const params = new Map(graph.parameters.map((p) => [p.name, p]));
@@ -52,8 +76,8 @@ export function formatSummary(graph: Graph): string {
   const paramRows = graph.parameters.map((p) => [
     p.name,
     `[${p.shape.join(', ')}]`,
-    String(count(p.shape)),
-    initName(p.init),
+    p.tiedTo === undefined ? String(count(p.shape)) : '0',
+    p.tiedTo === undefined ? initName(p.init) : `tied to ${p.tiedTo}`,
     fan(p.init),
     p.trainable ? 'yes' : 'no (frozen)',
   ]);
@@ -69,13 +93,16 @@ export function formatSummary(graph: Graph): string {
     buffers.length === 0
       ? []
       : [...table(['Buffer', 'Shape', 'Dtype', 'Init', 'In state dict'], bufferRows), ''];
-  const total = graph.parameters.reduce((a, p) => a + count(p.shape), 0);
-  const trainable = graph.parameters
-    .filter((p) => p.trainable)
-    .reduce((a, p) => a + count(p.shape), 0);
+  const owned = graph.parameters.filter((p) => p.tiedTo === undefined);
+  const total = owned.reduce((a, p) => a + count(p.shape), 0);
+  const trainable = owned.filter((p) => p.trainable).reduce((a, p) => a + count(p.shape), 0);
+  const modules = moduleRows(graph);
   return [
     `Model: ${graph.name}`,
     '',
+    ...(modules.length > 0
+      ? [...table(['Module', 'Kind', 'Output shape', 'Params'], modules), '']
+      : []),
     ...table(['Node', 'Op', 'Output shape', 'Dtype', 'Params'], nodeRows),
     '',
     ...table(['Parameter', 'Shape', 'Count', 'Init', 'Fan in', 'Trainable'], paramRows),

@@ -14,10 +14,31 @@ export interface InputSpec {
 /** `zeros`, or `{ normal: { std: 0.01 } }`, etc. */
 export type InitSpec = string | Record<string, Record<string, number | string>>;
 
+/** A size: a whole number, a dim's name, or an expression over dims (`4 * n_embd`). */
+export type SizeSpec = number | string;
+
 export interface ParameterSpec {
-  shape: number[];
+  shape: SizeSpec[];
   init?: InitSpec;
   trainable?: boolean;
+}
+
+/**
+ * A module declaration: a built-in kind (`relu`, `{linear: 10}`, `{conv2d: {out: 32, kernel:
+ * 3}}`), `{block: NAME, args}`, `{repeat: N, block: NAME, args}` or `{sequential: [...]}`.
+ */
+export type ModuleSpec = string | Record<string, unknown>;
+
+/** A reusable module definition: what it takes, what it owns, what it computes. */
+export interface BlockSpec {
+  description?: string;
+  inputs: string[];
+  /** Constructor arguments with their defaults (whole numbers or booleans), used like dims. */
+  args?: Record<string, number | boolean>;
+  modules?: Record<string, ModuleSpec>;
+  parameters?: Record<string, ParameterSpec>;
+  graph: Record<string, GraphEntrySpec>;
+  output: string;
 }
 
 export interface OpObjectSpec {
@@ -212,8 +233,14 @@ export interface Spec {
   modelspec: 1;
   name: string;
   description?: string;
+  /** Named sizes: whole numbers, or expressions over the dims before them. */
+  dims?: Record<string, SizeSpec>;
   inputs: Record<string, InputSpec>;
   parameters?: Record<string, ParameterSpec>;
+  modules?: Record<string, ModuleSpec>;
+  blocks?: Record<string, BlockSpec>;
+  /** `{a: b}`: parameter path a is the same tensor as b (torch's weight tying). */
+  tie?: Record<string, string>;
   graph?: Record<string, GraphEntrySpec>;
   layers?: LayersSpec;
   outputs?: string[];

@@ -22,9 +22,14 @@ import {
 export function restoreModel(
   specPath: string,
   checkpointPath: string,
+  dims?: Readonly<Record<string, number>>,
 ): { model: Model; checkpoint: Checkpoint; info: DataInfo; train: ResolvedTrain | null } {
-  const { graph } = lowerSpecText(readSpec(specPath), { filename: specPath });
   const checkpoint = loadCheckpoint(checkpointPath);
+  // The model as the run built it: with the dims its command line set, unless overridden here.
+  const { graph } = lowerSpecText(readSpec(specPath), {
+    filename: specPath,
+    dims: { ...checkpoint.metadata.dims, ...dims },
+  });
   const model = new Model(graph);
   restoreWeights(model, checkpoint, checkpointPath);
   const info = checkpoint.metadata.data as DataInfo | undefined;
@@ -86,8 +91,9 @@ export function evalRun(options: {
   specPath: string;
   checkpoint: string;
   data?: string;
+  dims?: Readonly<Record<string, number>>;
 }): EvalResult {
-  const { model, info, train } = restoreModel(options.specPath, options.checkpoint);
+  const { model, info, train } = restoreModel(options.specPath, options.checkpoint, options.dims);
   if (!options.data && !train?.data) {
     throw new CheckpointError(
       `${options.checkpoint} does not say what data it was trained on; pass --data PATH`,
@@ -159,8 +165,9 @@ export function predictRun(options: {
   input: string;
   /** Rows already read (e.g. from JSON), given the feature names and width; else `input` is read as a file. */
   rowsOf?: (featureNames: readonly string[], width: number) => number[][];
+  dims?: Readonly<Record<string, number>>;
 }): Prediction[] {
-  const { model, info: anyInfo } = restoreModel(options.specPath, options.checkpoint);
+  const { model, info: anyInfo } = restoreModel(options.specPath, options.checkpoint, options.dims);
   const info = tableInfo(anyInfo, 'predict');
   let features: Float32Array;
   if (options.rowsOf) {

@@ -49,6 +49,8 @@ export const RUN_FILES = {
 
 export interface TrainRunOptions extends TrainOverrides {
   specPath: string;
+  /** Values for the spec's dims (`--dim n_layer=6`); kept with the checkpoints. */
+  dims?: Readonly<Record<string, number>>;
   /** The run folder (default runs/<name>-<timestamp>). */
   out?: string;
   /** A run folder to continue from its checkpoint. */
@@ -198,7 +200,7 @@ function checkRunFolder(dir: string): void {
  */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const text = readSpec(options.specPath);
-  const compiled = lowerSpecText(text, { filename: options.specPath });
+  const compiled = lowerSpecText(text, { filename: options.specPath, dims: options.dims });
   const { graph } = compiled;
   if (options.resume) refuseResumeOverrides(options);
   const resumed = options.resume ? readRunState(options.resume) : null;
@@ -267,6 +269,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     savedStep = state.step;
     savedMicroStep = state.microStep ?? 0;
     saveCheckpoint(join(runDir, RUN_FILES.checkpoint), model, optimizer, {
+      dims: { ...options.dims },
       specHash: compiled.hash,
       fit: { state, train, records: history.length } satisfies RunState,
       data: data.info,
@@ -286,6 +289,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       step: record.step,
     };
     saveCheckpoint(join(runDir, RUN_FILES.best), model, undefined, {
+      dims: { ...options.dims },
       specHash: compiled.hash,
       fit: { state, train, records: history.length + 1 } satisfies RunState,
       data: data.info,

@@ -47,7 +47,7 @@ graph:
 `);
     expect(e).toMatchObject({ code: 'MS203', line: 7, column: 6 });
     expect(e.message).toBe(
-      "name 'x' is already an input; names are unique across inputs, parameters, graph and layers.to",
+      "name 'x' is already an input; names are unique across inputs, parameters, modules, graph and layers.to",
     );
   });
 
@@ -88,7 +88,7 @@ graph:
     ['sum(x, 1, axis=0)', 'MS208 7:16', "sum: attribute 'axis' is given more than once"],
     ['sum(x, axis=1.5)', 'MS209 7:18', 'sum: axis must be an integer, got 1.5'],
     ['sum(x, keepdim=1)', 'MS209 7:21', 'sum: keepdim must be true or false, got 1'],
-    ['sum(x, axis=y)', 'MS209 7:18', 'sum: axis must be an integer, got an expression'],
+    ['sum(x, axis=y)', 'MS209 7:18', "sum: axis: must be a number, got 'y'"],
     ['dropout(x, p=2)', 'MS209 7:19', 'dropout: p must be between 0 and 1, got 2'],
     ['reshape(x)', 'MS210 7:6', "reshape needs the attribute 'shape'"],
     ['relu([x, x])', 'MS211 7:11', 'expected a tensor here, got a list (only concat takes a list)'],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { planLayer } from '../../src/compiler/layers.js';
+import { planModule } from '../../src/compiler/module-spec.js';
+
+/** What planModule says of a stack entry: its message, or the plan. */
+const planLayer = (_index: number, entry: unknown) => {
+  const plan = planModule(entry, new Map(), new Set());
+  return 'message' in plan ? plan.message : plan;
+};
+
 import { errorsOf, graphOf, onlyError } from './lower-helper.js';
 
 describe('layers expansion', () => {
@@ -120,7 +127,7 @@ layers: {from: z, to: x, stack: [relu]}
     expect(planLayer(0, 'linear')).toMatch(
       /^linear needs its output features \(out\), e.g. '- linear: 64'/,
     );
-    expect(planLayer(0, 'conv3d')).toMatch(/^unknown layer 'conv3d'/);
+    expect(planLayer(0, 'conv9d')).toMatch(/^unknown module kind 'conv9d'/);
     expect(planLayer(0, { conv2d: { out: 8 } })).toBe(
       "conv2d needs its kernel size (kernel), e.g. '- conv2d: {out: 64, kernel: 3}'",
     );
@@ -137,17 +144,15 @@ layers: {from: z, to: x, stack: [relu]}
       "softmax has no setting 'dim'; did you mean 'axis'? (known: axis)",
     );
     expect(planLayer(0, { relu: null, tanh: null })).toMatch(
-      /^a stack entry is a layer name or one 'name: settings' pair/,
+      /^a module is one 'kind: arguments' pair, got relu, tanh/,
     );
     const elu = planLayer(3, { elu: { alpha: 0.5 } });
-    expect(typeof elu !== 'string' && [elu.index, elu.op.name, elu.args]).toEqual([
-      3,
+    expect(typeof elu !== 'string' && elu.kind === 'op' && [elu.layer.name, elu.args]).toEqual([
       'elu',
       { alpha: 0.5 },
     ]);
     const drop = planLayer(1, 'dropout');
-    expect(typeof drop !== 'string' && [drop.index, drop.op.name, drop.args]).toEqual([
-      1,
+    expect(typeof drop !== 'string' && drop.kind === 'op' && [drop.layer.name, drop.args]).toEqual([
       'dropout',
       { p: 0.5 },
     ]);

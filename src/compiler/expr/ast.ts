@@ -44,7 +44,8 @@ export interface CallExpr extends Span {
   keywords: KeywordArg[];
 }
 
-export type BinaryOperator = '+' | '-' | '*' | '/' | '@' | '**';
+/** `//` is floor division, for sizes (`n_embd // n_head`); tensors have no such op. */
+export type BinaryOperator = '+' | '-' | '*' | '/' | '//' | '@' | '**';
 
 export interface BinaryExpr extends Span {
   kind: 'binary';
@@ -81,7 +82,7 @@ export interface ExprSyntaxError extends Span {
 }
 
 /** Python spelling of each operator's op in the catalogue. */
-export const BINARY_OPS: Record<BinaryOperator, string> = {
+export const BINARY_OPS: Record<Exclude<BinaryOperator, '//'>, string> = {
   '+': 'add',
   '-': 'sub',
   '*': 'mul',

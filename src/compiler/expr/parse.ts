@@ -20,11 +20,12 @@ function spanOf(first: Span, last: Span): Span {
 /**
  * Recursive descent over Python's grammar, restricted to what a spec needs:
  *   sum     := product (('+' | '-') product)*
- *   product := unary (('*' | '/' | '@') unary)*
+ *   product := unary (('*' | '/' | '//' | '@') unary)*
  *   unary   := '-' unary | power
  *   power   := postfix ('**' unary)?        (right-assoc; binds tighter than a unary minus on its left)
  *   postfix := atom ('.T')*
  *   atom    := number | true | false | name | name '(' args ')' | '[' items ']' | '(' sum ')'
+ *   name    := identifier ('.' (identifier | digits))*     (a dotted path: wte.weight, h.0.ln_1)
  */
 /**
  * Deepest expression tree accepted. Lowering walks the tree recursively, and a spec file of a
@@ -102,7 +103,7 @@ class Parser {
   }
 
   private product(): Expr {
-    return this.binaryLevel(['*', '/', '@'], () => this.unary());
+    return this.binaryLevel(['*', '/', '//', '@'], () => this.unary());
   }
 
   /** Every nested operand passes through here, so this is where recursion depth is bounded. */

@@ -8,6 +8,7 @@ export type TokenKind =
   | '*'
   | '**'
   | '/'
+  | '//'
   | '@'
   | '('
   | ')'
@@ -25,8 +26,14 @@ export interface Token extends Span {
 
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+/**
+ * A dotted path continues a name: `wte.weight`, `h.0.attn.c_attn.weight` (digits name the
+ * children of repeat and sequential modules). A last segment `T` is left to the `.T` postfix.
+ */
+const PATH_SEGMENT = /^\.(?:[A-Za-z_][A-Za-z0-9_]*|\d+)(?![A-Za-z0-9_])/;
 const PUNCTUATION: readonly TokenKind[] = [
   '**',
+  '//',
   '+',
   '-',
   '*',
@@ -66,8 +73,14 @@ export function tokenize(source: string): { tokens: Token[] } | { error: ExprSyn
     }
     const name = NAME.exec(rest);
     if (name) {
-      tokens.push({ kind: 'name', text: name[0], start: at, length: name[0].length });
-      at += name[0].length;
+      let text = name[0];
+      for (;;) {
+        const segment = PATH_SEGMENT.exec(source.slice(at + text.length));
+        if (!segment || segment[0] === '.T') break;
+        text += segment[0];
+      }
+      tokens.push({ kind: 'name', text, start: at, length: text.length });
+      at += text.length;
       continue;
     }
     const punct = PUNCTUATION.find((p) => rest.startsWith(p));

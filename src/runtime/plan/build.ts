@@ -6,6 +6,7 @@ import { ShapeIssue } from '../../opdefs/shape-issue.js';
 import type { Attrs, BackwardCall, ForwardCall, OpDef } from '../../opdefs/types.js';
 import { runtimeError } from '../../ops/apply.js';
 import { allocate, type DType, type Storage } from '../../tensor/dtype.js';
+import { boundAttrs, hasSymbolicAttrs } from '../symbols.js';
 import { fusedPairs } from './fusion.js';
 import { gradTarget } from './grad-write.js';
 import type { Plan } from './plan.js';
@@ -94,9 +95,11 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
   const fusedLinears = new Set([...pairs.values()].map((n) => n.name));
   const defs = new Map<GraphNode, OpDef>();
   const written = new Set<Storage>();
+  const attrsOf = new Map<GraphNode, Attrs>();
   for (const node of request.nodes) {
     const def = opDef(node.op) as OpDef;
     defs.set(node, def);
+    attrsOf.set(node, hasSymbolicAttrs(node) ? boundAttrs(node, bindings) : node.attrs);
     // An absent operand (ABSENT) has no value: undefined, as ops take it.
     const operands = node.inputs.map((name) => values.get(name) as Value);
     for (const k of def.writes?.operands ?? []) {
@@ -106,7 +109,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
     try {
       info = def.infer(
         operands.map((o) => o && { shape: [...o.shape], dtype: o.dtype }),
-        node.attrs,
+        attrsOf.get(node) as Attrs,
         'run',
       );
     } catch (error) {
@@ -130,8 +133,9 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
     const value = values.get(node.name) as Value;
     const shapes = operands.map((o) => o?.shape);
     let prepared: unknown;
+    const attrs = attrsOf.get(node) as Attrs;
     try {
-      prepared = def.prepare?.(shapes, value.shape, node.attrs);
+      prepared = def.prepare?.(shapes, value.shape, attrs);
     } catch (error) {
       throw error instanceof ShapeIssue ? runtimeError(error) : error;
     }
@@ -140,7 +144,7 @@ export function planGraph(request: PlanRequest, sizes: readonly number[]): Plan 
       shapes,
       out: value.buffer,
       shape: value.shape,
-      attrs: node.attrs,
+      attrs,
       prepared,
       context: request.context,
       scratch: scratchOf(value.dtype),
