@@ -228,7 +228,7 @@ layers: {from: x, to: h, stack: [{lstm: 4}]}
     const spec = (entry: string) =>
       `modelspec: 1\nname: t\ninputs:\n  x: {shape: [batch, 5, 3]}\nlayers: {from: x, to: h, stack: [${entry}]}\n`;
     expect(() => compileSpec(spec('{gru: {hidden: 4, layers: 0}}'))).toThrow(
-      /layers must be at least 1, got 0/,
+      /layers must be at least 1, found 0/,
     );
     expect(() => compileSpec(spec('{rnn: {hidden: 4, nonlinearity: sigmoid}}'))).toThrow(
       /nonlinearity must be one of/,
